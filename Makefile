@@ -1,0 +1,49 @@
+# The two commands that matter: `make run` (service with demo data) and `make test` (whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# The test node has its own port and data folder: tests never touch the demo data.
+TEST_ES_PORT ?= 9250
+
+export PORT HOST
+
+.PHONY: run test setup venv widgets system-deps es-start lint bench clean
+
+run: setup ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
+	$(BIN)/locator es start
+	$(BIN)/locator demo load
+	@scripts/banner.sh $(HOST) $(PORT)
+	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: setup ## Set everything up and run the whole test suite against a real node
+	ES_PORT=$(TEST_ES_PORT) $(BIN)/locator es start
+	ES_PORT=$(TEST_ES_PORT) $(BIN)/pytest $(PYTEST_ARGS)
+
+setup: venv widgets
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+widgets: widgets/node_modules/.installed
+	cd widgets && node build.mjs
+
+widgets/node_modules/.installed: widgets/package.json widgets/package-lock.json
+	cd widgets && npm ci --no-audit --no-fund
+	touch $@
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: setup
+	scripts/bench.sh
+
+clean:
+	rm -rf $(VENV) widgets/node_modules static/vendor .locator

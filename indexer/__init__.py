@@ -1,0 +1,1 @@
+"""Read, validate, geocode and load stores, products and stock into Elasticsearch."""

@@ -1,0 +1,47 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+from flask import current_app
+from flask_smorest import Blueprint
+
+from locator import indices
+from locator.errors import problem
+from locator.es import get_es
+
+blp = Blueprint("health", __name__, description="Liveness and readiness probes")
+
+
+@blp.route("/healthz")
+def healthz():
+    """Report that the process is alive (no dependency is checked)."""
+    return {"status": "ok"}
+
+
+@blp.route("/readyz")
+def readyz():
+    """Report whether Elasticsearch is reachable and every index exists."""
+    config = current_app.config["LOCATOR"]
+    es = get_es().options(request_timeout=2, max_retries=0)
+    try:
+        health = es.cluster.health()
+        missing = indices.missing(es, config)
+    except (TransportError, ApiError) as exc:
+        return problem(
+            503,
+            "Not ready",
+            f"Elasticsearch at {config.es_url} is unreachable ({type(exc).__name__}).",
+            type_slug="not-ready",
+            headers={"Retry-After": "5"},
+        )
+    if missing:
+        return problem(
+            503,
+            "Not ready",
+            "Indices are missing: " + ", ".join(missing) + ". Run `locator setup`.",
+            type_slug="not-ready",
+            headers={"Retry-After": "5"},
+        )
+    return {"status": "ready", "elasticsearch": health["status"]}

@@ -1,0 +1,216 @@
+"""Tenants and API keys: creation, lookup (cached briefly per worker) and revocation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from locator.config import Config
+from locator.errors import Conflict, NotFound
+from locator.es import index_name
+from locator.tenants.settings import TenantSettings
+
+KEY_KINDS = {"publishable": "pk", "secret": "sk"}
+
+
+@dataclass(frozen=True)
+class Tenant:
+    tenant: str
+    name: str
+    settings: TenantSettings = field(default_factory=TenantSettings)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A key as the request sees it (never its plaintext)."""
+
+    key_id: str
+    tenant: str
+    kind: str
+    origins: tuple[str, ...] = ()
+    revoked: bool = False
+    prefix: str = ""
+
+    @property
+    def is_secret(self) -> bool:
+        return self.kind == "secret"
+
+
+def now_iso() -> str:
+    """Return the current UTC time in ISO 8601."""
+    return datetime.now(UTC).isoformat()
+
+
+def hash_key(plaintext: str) -> str:
+    """Return the stored form of a key."""
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def create_tenant(
+    es: Elasticsearch, config: Config, tenant: str, name: str, settings: TenantSettings
+) -> Tenant:
+    """Create a tenant; a tenant id that exists already is a conflict."""
+    from elasticsearch import ConflictError
+
+    try:
+        es.create(
+            index=index_name(config, "tenants"),
+            id=tenant,
+            document={
+                "tenant": tenant,
+                "name": name,
+                "settings": settings.to_dict(),
+                "created_at": now_iso(),
+                "updated_at": now_iso(),
+            },
+            refresh="wait_for",
+        )
+    except ConflictError as exc:
+        raise Conflict(f"tenant {tenant!r} exists already") from exc
+    return Tenant(tenant, name, settings)
+
+
+def get_tenant(es: Elasticsearch, config: Config, tenant: str) -> Tenant:
+    """Return one tenant or raise NotFound."""
+    try:
+        doc = es.get(index=index_name(config, "tenants"), id=tenant)["_source"]
+    except NotFoundError as exc:
+        raise NotFound(f"no tenant {tenant!r}") from exc
+    return Tenant(doc["tenant"], doc.get("name", ""), TenantSettings.from_dict(doc.get("settings")))
+
+
+def list_tenants(es: Elasticsearch, config: Config) -> list[Tenant]:
+    """Return every tenant, sorted by id."""
+    hits = es.search(
+        index=index_name(config, "tenants"), size=1000, sort=[{"tenant": "asc"}]
+    )["hits"]["hits"]
+    return [
+        Tenant(h["_source"]["tenant"], h["_source"].get("name", ""),
+               TenantSettings.from_dict(h["_source"].get("settings")))
+        for h in hits
+    ]
+
+
+def update_settings(es: Elasticsearch, config: Config, tenant: str, **changes: object) -> Tenant:
+    """Change some settings of a tenant."""
+    current = get_tenant(es, config, tenant)
+    settings = current.settings.updated(**changes)
+    es.update(
+        index=index_name(config, "tenants"),
+        id=tenant,
+        doc={"settings": settings.to_dict(), "updated_at": now_iso()},
+        refresh="wait_for",
+    )
+    return Tenant(current.tenant, current.name, settings)
+
+
+def create_key(
+    es: Elasticsearch,
+    config: Config,
+    tenant: str,
+    kind: str,
+    origins: tuple[str, ...] = (),
+    *,
+    plaintext: str | None = None,
+    demo: bool = False,
+) -> tuple[str, ApiKey]:
+    """Create a key and return (plaintext, key); the plaintext is not stored anywhere."""
+    get_tenant(es, config, tenant)
+    plaintext = plaintext or f"{KEY_KINDS[kind]}_{secrets.token_urlsafe(24)}"
+    key_id = hash_key(plaintext)
+    es.index(
+        index=index_name(config, "keys"),
+        id=key_id,
+        document={
+            "tenant": tenant,
+            "kind": kind,
+            "prefix": plaintext[:10],
+            "origins": list(origins),
+            "revoked": False,
+            "created_at": now_iso(),
+            "demo": demo,
+        },
+        refresh="wait_for",
+    )
+    return plaintext, ApiKey(key_id, tenant, kind, tuple(origins), False, plaintext[:10])
+
+
+def _key_from_doc(key_id: str, doc: dict) -> ApiKey:
+    return ApiKey(
+        key_id=key_id,
+        tenant=doc["tenant"],
+        kind=doc["kind"],
+        origins=tuple(doc.get("origins") or ()),
+        revoked=bool(doc.get("revoked")),
+        prefix=doc.get("prefix", ""),
+    )
+
+
+def list_keys(es: Elasticsearch, config: Config, tenant: str | None = None) -> list[ApiKey]:
+    """Return the keys, of one tenant or all."""
+    query = {"term": {"tenant": tenant}} if tenant else {"match_all": {}}
+    hits = es.search(index=index_name(config, "keys"), query=query, size=1000)["hits"]["hits"]
+    return [_key_from_doc(h["_id"], h["_source"]) for h in hits]
+
+
+def revoke_key(es: Elasticsearch, config: Config, prefix_or_id: str) -> ApiKey:
+    """Revoke a key given its id (hash) or the prefix shown in listings."""
+    matches = [
+        k for k in list_keys(es, config)
+        if k.key_id == prefix_or_id or k.prefix == prefix_or_id
+    ]
+    if len(matches) != 1:
+        raise NotFound(f"{len(matches)} keys match {prefix_or_id!r}; give the full key id")
+    key = matches[0]
+    es.update(
+        index=index_name(config, "keys"),
+        id=key.key_id,
+        doc={"revoked": True, "revoked_at": now_iso()},
+        refresh="wait_for",
+    )
+    return key
+
+
+class KeyCache:
+    """Per-worker cache of key lookups; entries live `ttl` seconds, so revocations apply fast."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, ApiKey | None, Tenant | None]] = {}
+        self._lock = threading.Lock()
+
+    def lookup(
+        self, es: Elasticsearch, config: Config, plaintext: str
+    ) -> tuple[ApiKey, Tenant] | None:
+        """Return the live key and its tenant, or None when unknown or revoked."""
+        key_id = hash_key(plaintext)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._entries.get(key_id)
+        if cached and now - cached[0] < self.ttl:
+            key, tenant = cached[1], cached[2]
+        else:
+            key, tenant = self._fetch(es, config, key_id)
+            with self._lock:
+                self._entries[key_id] = (now, key, tenant)
+        if key is None or tenant is None or key.revoked:
+            return None
+        return key, tenant
+
+    @staticmethod
+    def _fetch(es: Elasticsearch, config: Config, key_id: str) -> tuple[ApiKey | None, Tenant | None]:
+        try:
+            doc = es.get(index=index_name(config, "keys"), id=key_id)["_source"]
+        except NotFoundError:
+            return None, None
+        key = _key_from_doc(key_id, doc)
+        try:
+            return key, get_tenant(es, config, key.tenant)
+        except NotFound:
+            return key, None
