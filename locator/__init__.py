@@ -40,6 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from locator import errors, es, logs, web
     from locator.availability.views import blp as availability_blp
+    from locator.geocoding.views import blp as geocoding_blp
     from locator.health.views import blp as health_blp
     from locator.reservations.views import blp as reservations_blp
     from locator.stock.views import blp as stock_blp
@@ -53,6 +54,8 @@ def create_app(config: Config | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     web.init_app(app)
-    for blueprint in (health_blp, stores_blp, availability_blp, stock_blp, reservations_blp):
+    for blueprint in (
+        health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp
+    ):
         api.register_blueprint(blueprint)
     return app

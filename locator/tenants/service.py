@@ -69,7 +69,7 @@ def create_tenant(
                 "created_at": now_iso(),
                 "updated_at": now_iso(),
             },
-            refresh="wait_for",
+            refresh=True,
         )
     except ConflictError as exc:
         raise Conflict(f"tenant {tenant!r} exists already") from exc
@@ -105,7 +105,7 @@ def update_settings(es: Elasticsearch, config: Config, tenant: str, **changes: o
         index=index_name(config, "tenants"),
         id=tenant,
         doc={"settings": settings.to_dict(), "updated_at": now_iso()},
-        refresh="wait_for",
+        refresh=True,
     )
     return Tenant(current.tenant, current.name, settings)
 
@@ -136,7 +136,7 @@ def create_key(
             "created_at": now_iso(),
             "demo": demo,
         },
-        refresh="wait_for",
+        refresh=True,
     )
     return plaintext, ApiKey(key_id, tenant, kind, tuple(origins), False, plaintext[:10])
 
@@ -172,7 +172,7 @@ def revoke_key(es: Elasticsearch, config: Config, prefix_or_id: str) -> ApiKey:
         index=index_name(config, "keys"),
         id=key.key_id,
         doc={"revoked": True, "revoked_at": now_iso()},
-        refresh="wait_for",
+        refresh=True,
     )
     return key
 

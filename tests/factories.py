@@ -1,0 +1,45 @@
+"""Write catalogue documents straight into the test indices (for tests of the read/write API).
+
+The indexer's own tests go through its readers; other tests only need a few known documents.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from elasticsearch import Elasticsearch, helpers
+
+from indexer.mappings import entity_id
+from locator.config import Config
+from locator.es import index_name
+
+
+def store_doc(tenant: str, store_id: str, lat: float, lon: float, **fields) -> dict:
+    name = fields.pop("name", f"Store {store_id}")
+    city = fields.pop("city", "Paris")
+    doc = {
+        "tenant": tenant, "store_id": store_id, "name": name, "street": "", "postcode": "",
+        "city": city, "country": "FR", "location": {"lat": lat, "lon": lon}, "phone": "",
+        "timezone": "Europe/Paris", "opening_hours": "24/7", "services": [], "status": "open",
+        "search_text": f"{name} {city}".lower(), "demo": False,
+        "updated_at": datetime.now(UTC).isoformat(),
+    }
+    doc.update(fields)
+    return doc
+
+
+def product_doc(tenant: str, sku: str, **fields) -> dict:
+    doc = {"tenant": tenant, "sku": sku, "name": fields.pop("name", f"Product {sku}"),
+           "brand": "", "category": "", "search_text": sku.lower(), "demo": False,
+           "updated_at": datetime.now(UTC).isoformat()}
+    doc.update(fields)
+    return doc
+
+
+def seed(es: Elasticsearch, config: Config, stores: list[dict], products: list[dict]) -> None:
+    """Index store and product documents and make them visible."""
+    actions = [{"_index": index_name(config, "stores"), "_id": entity_id(s["tenant"], s["store_id"]), **s}
+               for s in stores]
+    actions += [{"_index": index_name(config, "products"), "_id": entity_id(p["tenant"], p["sku"]), **p}
+                for p in products]
+    helpers.bulk(es, actions, refresh=True)
