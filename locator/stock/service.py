@@ -36,10 +36,15 @@ class StockRow:
 
 @dataclass(frozen=True)
 class RowOutcome:
-    """What happened to one row: created, updated, unchanged, stale or rejected (with reason)."""
+    """What happened to one row: created, updated, unchanged, stale or rejected (with reason).
+
+    `retryable` marks a rejection caused by the cluster (overload, shard unavailable) or by
+    contention, not by the row: sending the row again may succeed.
+    """
 
     outcome: str
     reason: str | None = None
+    retryable: bool = False
 
 
 @dataclass
@@ -118,7 +123,7 @@ def apply_stock_batch(
             break
         pending = _write(es, config, tenant, rows, pending, outcomes, cache, refresh, extra_fields)
     for position in pending.values():
-        outcomes[position] = RowOutcome(REJECTED, "too many concurrent writes; retry")
+        outcomes[position] = RowOutcome(REJECTED, "too many concurrent writes; retry", retryable=True)
     return [o or RowOutcome(REJECTED, "not processed") for o in outcomes]
 
 
@@ -181,7 +186,9 @@ def _write(
             retry[doc_id] = position
         else:
             error = result.get("error", {})
-            outcomes[position] = RowOutcome(REJECTED, f"{error.get('type')}: {error.get('reason')}")
+            status = result.get("status", 500)
+            outcomes[position] = RowOutcome(REJECTED, f"{error.get('type')}: {error.get('reason')}",
+                                            retryable=status == 429 or status >= 500)
     return retry
 
 

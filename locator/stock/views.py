@@ -1,5 +1,76 @@
-"""Real-time stock updates from store systems."""
+"""Real-time stock updates from store systems: `PUT /v1/stock`."""
 
+from __future__ import annotations
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+from flask import current_app
 from flask_smorest import Blueprint
 
+from locator.errors import ServiceUnavailable
+from locator.es import get_es
+from locator.stock import model
+from locator.stock.schemas import InvalidRow, StockBatchResultSchema, StockBatchSchema
+from locator.stock.service import APPLIED, RowOutcome, StockRow, apply_stock_batch
+from locator.tenants.auth import current_tenant, require_key
+
 blp = Blueprint("stock", __name__, url_prefix="/v1", description="Stock updates")
+
+
+def _result(index: int, row: dict, outcome: RowOutcome) -> dict:
+    result = {"index": index, "store_id": row["store_id"], "sku": row["sku"]}
+    if outcome.outcome in APPLIED:
+        return {**result, "result": "applied", "outcome": outcome.outcome}
+    if outcome.outcome in (model.UNCHANGED, model.STALE):
+        return {**result, "result": outcome.outcome}
+    return {**result, "result": "rejected", "reason": outcome.reason}
+
+
+@blp.route("/stock", methods=["PUT"])
+@blp.arguments(StockBatchSchema)
+@blp.response(200, StockBatchResultSchema)
+@blp.alt_response(503, description="Elasticsearch failed during the batch: rows not reported "
+                  "`applied` may or may not be stored; send the same batch again (it is idempotent).")
+@require_key("secret")
+def put_stock(batch: dict):
+    """Apply up to 1,000 counts `{store_id, sku, on_hand, as_of}` from a store system.
+
+    Each row is `applied` (stored durably: Elasticsearch acknowledged it after its translog
+    fsync), `unchanged` (this count is stored already: sending a batch twice changes nothing),
+    `stale` (older than the stored count; stock never goes back in time) or `rejected` with a
+    reason. Searches see an applied count within one second (the index refresh interval).
+    """
+    config = current_app.config["LOCATOR"]
+    tenant = current_tenant().tenant
+    rows = batch["rows"]
+    valid = [(i, r) for i, r in enumerate(rows) if not isinstance(r, InvalidRow)]
+    try:
+        outcomes = apply_stock_batch(
+            get_es(), config, tenant, [StockRow(r["store_id"], r["sku"], r["on_hand"], r["as_of"])
+                                       for _, r in valid])
+    except ApiError as exc:
+        if exc.meta.status != 429 and exc.meta.status < 500:
+            raise
+        raise ServiceUnavailable("Elasticsearch failed during the batch; send it again.") from exc
+    except TransportError as exc:
+        raise ServiceUnavailable("Elasticsearch cannot be reached; send the batch again.") from exc
+    results: list[dict | None] = [None] * len(rows)
+    for (i, row), outcome in zip(valid, outcomes, strict=True):
+        results[i] = _result(i, row, outcome)
+    for i, row in enumerate(rows):
+        if isinstance(row, InvalidRow):
+            raw = row.raw if isinstance(row.raw, dict) else {}
+            results[i] = {"index": i, "store_id": _text(raw.get("store_id")), "sku": _text(raw.get("sku")),
+                          "result": "rejected", "reason": "invalid row", "errors": row.messages}
+    summary = {name: 0 for name in ("applied", "unchanged", "stale", "rejected")}
+    for result in results:
+        summary[result["result"]] += 1
+    if any(o.retryable for o in outcomes):
+        # Rows the cluster could not take must not look like bad data: the client retries.
+        raise ServiceUnavailable("Elasticsearch could not take every row; send the batch again.",
+                                 results=results, summary=summary)
+    return {"results": results, "summary": summary}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,68 @@
+"""Schemas of `PUT /v1/stock`: a batch of counts in, one result per row out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+MAX_BATCH_ROWS = 1000
+RESULTS = ("applied", "unchanged", "stale", "rejected")
+
+
+class StockRowSchema(Schema):
+    """One count from a store system."""
+
+    store_id = fields.String(required=True, validate=validate.Length(1, 64))
+    sku = fields.String(required=True, validate=validate.Length(1, 64))
+    on_hand = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000_000),
+                             metadata={"description": "Units physically in the store at `as_of`."})
+    as_of = fields.AwareDateTime(required=True, metadata={
+        "description": "When the count was taken (ISO 8601 with offset). Older than the stored "
+                       "count: the row is `stale` and ignored."})
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    """A row that failed validation; it is answered as `rejected`, the others still apply."""
+
+    messages: dict
+    raw: object
+
+
+class _RowField(fields.Nested):
+    """A nested row whose validation errors stay with the row instead of failing the batch."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        except ValidationError as exc:
+            messages = exc.messages if isinstance(exc.messages, dict) else {"_row": exc.messages}
+            return InvalidRow(messages, value)
+
+
+class StockBatchSchema(Schema):
+    """Up to 1,000 counts; each row is applied, unchanged, stale or rejected on its own."""
+
+    rows = fields.List(_RowField(StockRowSchema), required=True,
+                       validate=validate.Length(1, MAX_BATCH_ROWS),
+                       metadata={"description": f"1 to {MAX_BATCH_ROWS} counts."})
+
+
+class StockRowResultSchema(Schema):
+    index = fields.Integer(metadata={"description": "Position of the row in the batch."})
+    store_id = fields.String(allow_none=True)
+    sku = fields.String(allow_none=True)
+    result = fields.String(validate=validate.OneOf(RESULTS), metadata={
+        "description": "`applied` (durably stored), `unchanged` (this count is already stored), "
+                       "`stale` (older than the stored count, ignored) or `rejected` (see reason)."})
+    outcome = fields.String(allow_none=True, metadata={
+        "description": "For applied rows: `created` or `updated`."})
+    reason = fields.String(allow_none=True)
+    errors = fields.Dict(allow_none=True, metadata={"description": "Per-field problems of a row."})
+
+
+class StockBatchResultSchema(Schema):
+    results = fields.List(fields.Nested(StockRowResultSchema))
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Rows per result."})

@@ -1,0 +1,77 @@
+"""`PUT /v1/stock` through the app, against the real node."""
+
+from datetime import UTC, datetime, timedelta
+
+from indexer.mappings import stock_id
+from locator.es import index_name
+from tests.factories import product_doc, seed, store_doc
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def _seed(es, config, tenant, skus=("A", "B")):
+    seed(es, config, [store_doc(tenant.id, "S1", 48.85, 2.35)], [product_doc(tenant.id, s) for s in skus])
+
+
+def _row(sku, on_hand, as_of=T0, store="S1"):
+    return {"store_id": store, "sku": sku, "on_hand": on_hand, "as_of": as_of.isoformat()}
+
+
+def test_batch_gives_a_result_per_row_and_twice_changes_nothing(client, es, config, tenant):
+    _seed(es, config, tenant)
+    batch = {"rows": [_row("A", 5), _row("B", 2), _row("NOPE", 1), {"store_id": "S1", "sku": "A"}]}
+    response = client.put("/v1/stock", json=batch, headers=tenant.headers("secret"))
+    assert response.status_code == 200, response.json
+    results = response.json["results"]
+    assert [r["result"] for r in results] == ["applied", "applied", "rejected", "rejected"]
+    assert "unknown sku" in results[2]["reason"]
+    assert set(results[3]["errors"]) == {"on_hand", "as_of"}
+    assert response.json["summary"] == {"applied": 2, "unchanged": 0, "stale": 0, "rejected": 2}
+    stock = index_name(config, "stock")
+    before = es.get(index=stock, id=stock_id(tenant.id, "S1", "A"))
+    again = client.put("/v1/stock", json=batch, headers=tenant.headers("secret"))
+    assert [r["result"] for r in again.json["results"]] == ["unchanged", "unchanged", "rejected", "rejected"]
+    after = es.get(index=stock, id=stock_id(tenant.id, "S1", "A"))
+    assert after["_seq_no"] == before["_seq_no"] and after["_source"]["on_hand"] == 5
+
+
+def test_stale_rows_never_move_stock_back_in_time(client, es, config, tenant):
+    _seed(es, config, tenant)
+    headers = tenant.headers("secret")
+    client.put("/v1/stock", json={"rows": [_row("A", 5, T0)]}, headers=headers)
+    response = client.put("/v1/stock", json={"rows": [_row("A", 50, T0 - timedelta(minutes=1))]},
+                          headers=headers)
+    assert response.json["results"][0]["result"] == "stale"
+    doc = es.get(index=index_name(config, "stock"), id=stock_id(tenant.id, "S1", "A"))["_source"]
+    assert doc["on_hand"] == 5
+
+
+def test_needs_a_secret_key_and_a_sane_batch(client, es, config, tenant):
+    _seed(es, config, tenant)
+    rows = {"rows": [_row("A", 1)]}
+    assert client.put("/v1/stock", json=rows).status_code == 401
+    assert client.put("/v1/stock", json=rows, headers=tenant.headers("publishable")).status_code == 403
+    too_many = client.put("/v1/stock", json={"rows": [_row("A", 1)] * 1001}, headers=tenant.headers("secret"))
+    assert too_many.status_code == 400 and "rows" in too_many.json["errors"]
+    empty = client.put("/v1/stock", json={"rows": []}, headers=tenant.headers("secret"))
+    assert empty.status_code == 400
+    naive = client.put("/v1/stock", json={"rows": [{**_row("A", 1), "as_of": "2026-11-25T09:00:00"}]},
+                       headers=tenant.headers("secret"))
+    assert naive.json["results"][0]["result"] == "rejected" and "as_of" in naive.json["results"][0]["errors"]
+    negative = client.put("/v1/stock", json={"rows": [_row("A", -1)]}, headers=tenant.headers("secret"))
+    assert "on_hand" in negative.json["results"][0]["errors"]
+
+
+def test_another_tenants_store_is_unknown(client, es, config, tenant):
+    _seed(es, config, tenant)
+    from tests.conftest import make_tenant
+    other = make_tenant(es, config)
+    response = client.put("/v1/stock", json={"rows": [_row("A", 3)]}, headers=other.headers("secret"))
+    assert response.json["results"][0]["result"] == "rejected"
+    assert "unknown store_id" in response.json["results"][0]["reason"]
+
+
+def test_openapi_documents_the_row_schema(client):
+    spec = client.get("/openapi.json").json
+    assert "StockRow" in spec["components"]["schemas"]
+    assert "put" in spec["paths"]["/v1/stock"]
