@@ -1,5 +1,101 @@
-"""Stores near a point, and one store."""
+"""Stores near a point, in a viewport or a polygon, and one store."""
 
+from __future__ import annotations
+
+from flask import current_app
 from flask_smorest import Blueprint
 
+from indexer.text import fold
+from locator.es import get_es
+from locator.stores import http, polygons, service
+from locator.stores.queries import BBox, Point, StoreSearch
+from locator.stores.schemas import (
+    DEFAULT_RADIUS_KM,
+    PolygonSearchBody,
+    StoreListQuery,
+    StoreListSchema,
+    StoreQuery,
+    StoreSchema,
+)
+from locator.tenants.auth import current_tenant, require_key
+
 blp = Blueprint("stores", __name__, url_prefix="/v1", description="Stores near a point")
+STORES_MAX_AGE = 30  # seconds; open_now and next_change move with the clock
+GEOJSON_DOC = {"responses": {"200": {"content": {http.GEOJSON: {"schema": {
+    "type": "object", "description": "RFC 7946 FeatureCollection: one Point Feature per store, "
+                                     "the store as `properties`; sent for `Accept: application/geo+json`."
+}}}}}}
+
+
+def _location(item: dict) -> dict:
+    return item["location"]
+
+
+def _run(search: StoreSearch, args: dict):
+    config = current_app.config["LOCATOR"]
+    page = service.search_stores(get_es(), config, search, limit=args["limit"],
+                                 cursor=args.get("cursor"), now=http.clock_now(),
+                                 open_now=args["open_now"])
+    body = {"results": page.results, "next_cursor": page.next_cursor}
+    return http.listing_response(body, "results", _location, max_age=STORES_MAX_AGE)
+
+
+@blp.route("/stores")
+@blp.arguments(StoreListQuery, location="query")
+@blp.response(200, StoreListSchema)
+@blp.doc(**GEOJSON_DOC)
+@require_key()
+def list_stores(args: dict):
+    """Stores near a point, nearest first.
+
+    Distances are great-circle; ties are broken by store id. `radius_km` (default 25) applies
+    around `lat`/`lon`; with `q` or `bbox` it applies only when given. Without a point, a `bbox`
+    sorts by distance from its centre and `q` alone sorts by name. `open_now` is evaluated in
+    each store's own time zone; stores with unknown hours are left out by it.
+    """
+    point = Point(args["lat"], args["lon"]) if "lat" in args else None
+    radius = args.get("radius_km")
+    if radius is None and point is not None and "q" not in args and "bbox" not in args:
+        radius = DEFAULT_RADIUS_KM
+    bbox = BBox(*args["bbox"]) if "bbox" in args else None
+    q = fold(args["q"]) if args.get("q") else None
+    search = StoreSearch(tenant=current_tenant().tenant, point=point, radius_km=radius, bbox=bbox,
+                         services=tuple(args["services"]), q=q or None)
+    return _run(search, args)
+
+
+@blp.route("/stores/search", methods=["POST"])
+@blp.arguments(PolygonSearchBody, location="json")
+@blp.response(200, StoreListSchema)
+@blp.doc(**GEOJSON_DOC)
+@require_key()
+def search_polygon(args: dict):
+    """Stores inside a GeoJSON polygon (e.g. a delivery zone or a drawn area).
+
+    The polygon is validated and repaired (self-intersections, ring orientation). Results are
+    sorted by distance from `lat`/`lon` when given, else from the polygon's centroid.
+    """
+    geometry = polygons.repair_polygon(args["polygon"])
+    if "lat" in args:
+        point = Point(args["lat"], args["lon"])
+    else:
+        from shapely.geometry import shape
+
+        centroid = shape(geometry).representative_point()
+        point = Point(centroid.y, centroid.x)
+    q = fold(args["q"]) if args.get("q") else None
+    search = StoreSearch(tenant=current_tenant().tenant, point=point, polygon=geometry,
+                         services=tuple(args["services"]), q=q or None)
+    return _run(search, args)
+
+
+@blp.route("/stores/<string:store_id>")
+@blp.arguments(StoreQuery, location="query")
+@blp.response(200, StoreSchema)
+@require_key()
+def get_store(args: dict, store_id: str):
+    """One store; with `lat`/`lon`, its distance from there."""
+    point = Point(args["lat"], args["lon"]) if "lat" in args else None
+    store = service.get_store(get_es(), current_app.config["LOCATOR"], current_tenant().tenant,
+                              store_id, http.clock_now(), point)
+    return http.read_response(store, max_age=STORES_MAX_AGE)

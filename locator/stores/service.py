@@ -1,0 +1,170 @@
+"""Store searches and store summaries (no Flask here: the views pass in what they need)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from indexer.mappings import entity_id
+from locator.config import Config
+from locator.errors import NotFound
+from locator.es import index_name
+from locator.stores import hours, queries
+from locator.stores.queries import Point, StoreSearch
+
+TEMPORARILY_CLOSED = "temporarily_closed"
+# With open_now, closed stores are skipped in Python: read several pages' worth at a time.
+OPEN_NOW_BATCH = 200
+MAX_SCANNED = 20_000  # a bound on one request's work, whatever the data
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of results and the cursor of the next one (None on the last page)."""
+
+    results: list[dict]
+    next_cursor: str | None
+
+
+def store_summary(source: dict, now: datetime, distance: float | None = None) -> dict:
+    """Return a store as listings show it, with its hours evaluated at `now` in its time zone."""
+    closed = source.get("status") == TEMPORARILY_CLOSED
+    info = hours.evaluate(source.get("opening_hours"), source.get("timezone"), now,
+                          source.get("country"))
+    next_change = None
+    if info.next_change_at is not None and not closed:
+        next_change = {"at": info.next_change_at.isoformat(), "state": info.next_state}
+    location = source.get("location") or {}
+    return {
+        "id": source["store_id"],
+        "name": source.get("name", ""),
+        "address": {
+            "street": source.get("street") or "",
+            "postcode": source.get("postcode") or "",
+            "city": source.get("city") or "",
+            "country": source.get("country") or "",
+        },
+        "location": {"lat": location.get("lat"), "lon": location.get("lon")},
+        "distance_km": distance,
+        "phone": source.get("phone") or None,
+        "timezone": source.get("timezone") or None,
+        "status": source.get("status") or "open",
+        "temporarily_closed": closed,
+        "open_now": False if closed else info.open_now,
+        "opening_hours": source.get("opening_hours") or None,
+        "hours_today": info.today,
+        "next_change": next_change,
+        "services": list(source.get("services") or []),
+    }
+
+
+def search_stores(
+    es: Elasticsearch,
+    config: Config,
+    search: StoreSearch,
+    *,
+    limit: int,
+    cursor: str | None,
+    now: datetime,
+    open_now: bool = False,
+) -> Page:
+    """Return one page of stores matching `search`, nearest first (ties by store id)."""
+    search_after, _phase = queries.decode_cursor(cursor)
+    point = queries.reference_point(search)
+    index = index_name(config, "stores")
+    results: list[dict] = []
+    last_sort: list | None = None
+    scanned = 0
+    while True:
+        # One extra hit tells whether a next page exists without another round trip.
+        size = min(max(limit * 3, OPEN_NOW_BATCH), 1000) if open_now else limit + 1
+        body = queries.store_search_body(search, size, search_after)
+        hits = es.search(index=index, **body)["hits"]["hits"]
+        scanned += len(hits)
+        for hit in hits:
+            if len(results) == limit:
+                return Page(results, queries.encode_cursor(last_sort))
+            summary = store_summary(hit["_source"], now, queries.distance_km(hit["sort"], point))
+            search_after = hit["sort"]
+            if open_now and summary["open_now"] is not True:
+                continue
+            results.append(summary)
+            last_sort = hit["sort"]
+        if len(hits) < size or scanned >= MAX_SCANNED:
+            # Exhausted (or bounded): with open_now, a bounded scan still hands back a cursor.
+            more = len(hits) == size and open_now
+            return Page(results, queries.encode_cursor(search_after) if more else None)
+        if not open_now and len(results) == limit:
+            return Page(results, None)
+
+
+def get_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, now: datetime,
+              point: Point | None = None) -> dict:
+    """Return one store's summary, or raise NotFound."""
+    try:
+        doc = es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id),
+                     source_includes=queries.STORE_SOURCE)
+    except NotFoundError as exc:
+        raise NotFound(f"No store {store_id!r}.") from exc
+    source = doc["_source"]
+    distance = None
+    if point is not None:
+        loc = source.get("location") or {}
+        distance = round(haversine_km(point.lat, point.lon, loc["lat"], loc["lon"]), 3)
+    return store_summary(source, now, distance)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance in km on the mean Earth radius (as Elasticsearch)."""
+    from math import asin, cos, radians, sin, sqrt
+
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 2 * 6371.0087714 * asin(min(1.0, sqrt(a)))
+
+
+class StoreCache:
+    """Store documents remembered briefly per worker, for listings built from stock documents.
+
+    Stock documents copy what they filter on (location, status, services); names, addresses and
+    hours come from here. A store edit shows in availability listings within `ttl` seconds.
+    """
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[tuple[str, str], tuple[float, dict | None]] = {}
+        self._lock = threading.Lock()
+
+    def get_many(self, es: Elasticsearch, config: Config, tenant: str,
+                 store_ids: Iterable[str]) -> dict[str, dict]:
+        """Return {store_id: source} for the stores that exist."""
+        wanted = list(dict.fromkeys(store_ids))
+        now = time.monotonic()
+        found: dict[str, dict] = {}
+        missing: list[str] = []
+        with self._lock:
+            for store_id in wanted:
+                entry = self._entries.get((tenant, store_id))
+                if entry is not None and entry[0] > now:
+                    if entry[1] is not None:
+                        found[store_id] = entry[1]
+                else:
+                    missing.append(store_id)
+        if missing:
+            docs = es.mget(index=index_name(config, "stores"),
+                           ids=[entity_id(tenant, s) for s in missing],
+                           source_includes=queries.STORE_SOURCE)["docs"]
+            with self._lock:
+                if len(self._entries) > 50_000:
+                    self._entries.clear()
+                for store_id, doc in zip(missing, docs, strict=True):
+                    source = doc["_source"] if doc.get("found") else None
+                    self._entries[(tenant, store_id)] = (now + self.ttl, source)
+                    if source is not None:
+                        found[store_id] = source
+        return found
