@@ -38,7 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
         },
     )
 
-    from locator import errors, es, logs, web
+    from locator import cors, errors, es, logs, metrics, ratelimit, security, web
     from locator.availability.views import blp as availability_blp
     from locator.geocoding.views import blp as geocoding_blp
     from locator.health.views import blp as health_blp
@@ -52,7 +52,12 @@ def create_app(config: Config | None = None) -> Flask:
     api = Api(app)
     # After Api(): flask-smorest installs its own error handler, ours must replace it.
     errors.init_app(app)
+    # Order matters: hooks run as registered (timing, preflight, rate limit, key, body checks).
+    metrics.init_app(app)
+    cors.init_app(app)
+    ratelimit.init_app(app)
     auth.init_app(app)
+    security.init_app(app)
     web.init_app(app)
     for blueprint in (
         health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp

@@ -65,9 +65,14 @@ class Config:
     # Rate limits: storage shared by every worker (memory:// only for a single process).
     ratelimit_storage_uri: str = "memory://"
     ratelimit_default: str = "600/minute"
+    ratelimit_per_address: str = "300/minute"
     ratelimit_enabled: bool = True
     key_cache_seconds: float = 5.0
     reservation_sweep_seconds: int = 60
+    # Webhooks: attempt n waits webhook_retry_seconds * 2**(n-1) after a failure.
+    webhook_retry_seconds: float = 30.0
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 5.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -103,9 +108,13 @@ class Config:
             "geocoder_min_delay_seconds": float(_env("GEOCODER_MIN_DELAY_SECONDS", "1")),
             "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
             "ratelimit_default": _env("RATELIMIT_DEFAULT", "600/minute"),
+            "ratelimit_per_address": _env("RATELIMIT_PER_ADDRESS", "300/minute"),
             "ratelimit_enabled": _bool("RATELIMIT_ENABLED", True),
             "key_cache_seconds": float(_env("KEY_CACHE_SECONDS", "5")),
             "reservation_sweep_seconds": _int("RESERVATION_SWEEP_SECONDS", 60),
+            "webhook_retry_seconds": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
+            "webhook_max_attempts": _int("WEBHOOK_MAX_ATTEMPTS", 8),
+            "webhook_timeout_seconds": float(_env("WEBHOOK_TIMEOUT_SECONDS", "5")),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known

@@ -9,11 +9,14 @@ from typing import TypeVar
 
 from flask import Flask, current_app, g, request
 
+from locator import cors
 from locator.errors import Forbidden, Unauthorized
 from locator.es import get_es
 from locator.tenants.service import ApiKey, KeyCache, Tenant
 
 API_KEY_HEADER = "X-Api-Key"
+MAX_KEY_LENGTH = 200  # real keys are ~35 characters; longer is junk, not worth a lookup
+KINDS_ATTRIBUTE = "_locator_key_kinds"
 F = TypeVar("F", bound=Callable)
 
 
@@ -27,19 +30,23 @@ def current_tenant() -> Tenant:
     return g.tenant
 
 
+def lookup_key(plaintext: str) -> tuple[ApiKey, Tenant] | None:
+    """Return the live key and its tenant (cached per worker), or None when unknown or revoked."""
+    return current_app.extensions["key_cache"].lookup(get_es(), current_app.config["LOCATOR"], plaintext)
+
+
 def authenticate(kinds: tuple[str, ...]) -> tuple[ApiKey, Tenant]:
-    """Check the request's key: 401 when missing or unknown, 403 when of the wrong kind."""
+    """Check the request's key: 401 when missing or unknown, 403 when of the wrong kind or origin."""
     plaintext = request.headers.get(API_KEY_HEADER, "").strip()
     if not plaintext:
         raise Unauthorized(f"Send your API key in the {API_KEY_HEADER} header.")
-    found = current_app.extensions["key_cache"].lookup(
-        get_es(), current_app.config["LOCATOR"], plaintext
-    )
+    found = lookup_key(plaintext) if len(plaintext) <= MAX_KEY_LENGTH else None
     if found is None:
         raise Unauthorized("This API key is unknown or has been revoked.")
     key, tenant = found
     if key.kind not in kinds:
         raise Forbidden(f"This endpoint needs a {' or '.join(kinds)} key, not a {key.kind} key.")
+    cors.check_origin(key.kind, key.origins)
     g.api_key, g.tenant = key, tenant
     return key, tenant
 
@@ -51,8 +58,13 @@ def require_key(*kinds: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            authenticate(allowed)
+            if g.get("api_key") is None:  # not yet done by the early check
+                authenticate(allowed)
             return view(*args, **kwargs)
+
+        # flask-smorest's decorators copy this attribute outwards (functools.wraps), so the early
+        # check below finds it on the registered view.
+        setattr(wrapper, KINDS_ATTRIBUTE, allowed)
 
         doc = deepcopy(getattr(wrapper, "_apidoc", {}))
         manual = doc.setdefault("manual_doc", {})
@@ -66,6 +78,18 @@ def require_key(*kinds: str) -> Callable[[F], F]:
     return decorator
 
 
+def _authenticate_early() -> None:
+    # Authenticate before flask-smorest parses the arguments, so that a request without a valid
+    # key gets its 401/403 whatever else is wrong with it, and unauthenticated bodies are not parsed.
+    if request.method == "OPTIONS" or request.endpoint is None:
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    kinds = getattr(view, KINDS_ATTRIBUTE, None)
+    if kinds:
+        authenticate(kinds)
+
+
 def init_app(app: Flask) -> None:
-    """Create this worker's key cache."""
+    """Create this worker's key cache and authenticate each request before its view runs."""
     app.extensions["key_cache"] = KeyCache(app.config["LOCATOR"].key_cache_seconds)
+    app.before_request(_authenticate_early)

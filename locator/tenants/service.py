@@ -3,20 +3,58 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch, NotFoundError
 
 from locator.config import Config
-from locator.errors import Conflict, NotFound
+from locator.errors import Conflict, NotFound, ValidationFailed
 from locator.es import index_name
 from locator.tenants.settings import TenantSettings
 
 KEY_KINDS = {"publishable": "pk", "secret": "sk"}
+# Tenant ids end up inside document ids (joined with \x1f) and in URLs: keep them plain.
+TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+PREFIX_LENGTH = 10
+
+
+def validate_tenant_id(tenant: str) -> str:
+    """Return the tenant id when it is well formed, else raise ValidationFailed."""
+    if not TENANT_ID.match(tenant or ""):
+        raise ValidationFailed(
+            f"invalid tenant id {tenant!r}: use 1-63 lowercase letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return tenant
+
+
+def normalize_origin(origin: str) -> str:
+    """Return `scheme://host[:port]` in lowercase, or raise ValidationFailed.
+
+    Browsers send exactly this form in the `Origin` header, so a stored origin must match it
+    byte for byte: no path, no trailing slash, default ports dropped.
+    """
+    raw = (origin or "").strip()
+    parts = urlsplit(raw)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
+            or parts.query or parts.fragment or parts.username or parts.password):
+        raise ValidationFailed(f"invalid origin {origin!r}: expected scheme://host[:port], e.g. "
+                               "https://shop.example.com")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationFailed(f"invalid origin {origin!r}: bad port") from exc
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
 @dataclass(frozen=True)
@@ -36,6 +74,7 @@ class ApiKey:
     origins: tuple[str, ...] = ()
     revoked: bool = False
     prefix: str = ""
+    created_at: str | None = None
 
     @property
     def is_secret(self) -> bool:
@@ -58,6 +97,7 @@ def create_tenant(
     """Create a tenant; a tenant id that exists already is a conflict."""
     from elasticsearch import ConflictError
 
+    validate_tenant_id(tenant)
     try:
         es.create(
             index=index_name(config, "tenants"),
@@ -121,6 +161,12 @@ def create_key(
     demo: bool = False,
 ) -> tuple[str, ApiKey]:
     """Create a key and return (plaintext, key); the plaintext is not stored anywhere."""
+    if kind not in KEY_KINDS:
+        raise ValidationFailed(f"unknown key kind {kind!r}; use publishable or secret")
+    if origins and kind != "publishable":
+        # A secret key must never live in a browser, so it has no browser origins.
+        raise ValidationFailed("only publishable keys have allowed origins")
+    origins = tuple(dict.fromkeys(normalize_origin(o) for o in origins))
     get_tenant(es, config, tenant)
     plaintext = plaintext or f"{KEY_KINDS[kind]}_{secrets.token_urlsafe(24)}"
     key_id = hash_key(plaintext)
@@ -130,7 +176,7 @@ def create_key(
         document={
             "tenant": tenant,
             "kind": kind,
-            "prefix": plaintext[:10],
+            "prefix": plaintext[:PREFIX_LENGTH],
             "origins": list(origins),
             "revoked": False,
             "created_at": now_iso(),
@@ -138,7 +184,7 @@ def create_key(
         },
         refresh=True,
     )
-    return plaintext, ApiKey(key_id, tenant, kind, tuple(origins), False, plaintext[:10])
+    return plaintext, ApiKey(key_id, tenant, kind, origins, False, plaintext[:PREFIX_LENGTH])
 
 
 def _key_from_doc(key_id: str, doc: dict) -> ApiKey:
@@ -149,24 +195,34 @@ def _key_from_doc(key_id: str, doc: dict) -> ApiKey:
         origins=tuple(doc.get("origins") or ()),
         revoked=bool(doc.get("revoked")),
         prefix=doc.get("prefix", ""),
+        created_at=doc.get("created_at"),
     )
 
 
 def list_keys(es: Elasticsearch, config: Config, tenant: str | None = None) -> list[ApiKey]:
     """Return the keys, of one tenant or all."""
     query = {"term": {"tenant": tenant}} if tenant else {"match_all": {}}
-    hits = es.search(index=index_name(config, "keys"), query=query, size=1000)["hits"]["hits"]
+    hits = es.search(index=index_name(config, "keys"), query=query, size=10_000,
+                     sort=[{"tenant": "asc"}, {"created_at": "asc"}])["hits"]["hits"]
+    return [_key_from_doc(h["_id"], h["_source"]) for h in hits]
+
+
+def find_keys(es: Elasticsearch, config: Config, prefix_or_id: str) -> list[ApiKey]:
+    """Return the keys whose id (hash), listed prefix or plaintext is `prefix_or_id`."""
+    ids = {prefix_or_id, hash_key(prefix_or_id)}
+    query = {"bool": {"should": [{"ids": {"values": sorted(ids)}},
+                                 {"term": {"prefix": prefix_or_id.removesuffix("…")}}]}}
+    hits = es.search(index=index_name(config, "keys"), query=query, size=10)["hits"]["hits"]
     return [_key_from_doc(h["_id"], h["_source"]) for h in hits]
 
 
 def revoke_key(es: Elasticsearch, config: Config, prefix_or_id: str) -> ApiKey:
-    """Revoke a key given its id (hash) or the prefix shown in listings."""
-    matches = [
-        k for k in list_keys(es, config)
-        if k.key_id == prefix_or_id or k.prefix == prefix_or_id
-    ]
-    if len(matches) != 1:
-        raise NotFound(f"{len(matches)} keys match {prefix_or_id!r}; give the full key id")
+    """Revoke a key given the key itself, its id (hash) or the prefix shown in listings."""
+    matches = find_keys(es, config, prefix_or_id)
+    if not matches:
+        raise NotFound(f"no key matches {prefix_or_id!r}")
+    if len(matches) > 1:
+        raise Conflict(f"{len(matches)} keys match {prefix_or_id!r}; give the full key id")
     key = matches[0]
     es.update(
         index=index_name(config, "keys"),
@@ -178,10 +234,15 @@ def revoke_key(es: Elasticsearch, config: Config, prefix_or_id: str) -> ApiKey:
 
 
 class KeyCache:
-    """Per-worker cache of key lookups; entries live `ttl` seconds, so revocations apply fast."""
+    """Per-worker cache of key lookups; entries live `ttl` seconds, so revocations apply fast.
 
-    def __init__(self, ttl: float) -> None:
+    Unknown keys are cached too (so guessing does not hammer Elasticsearch), which is why the
+    cache is bounded: past `max_entries` the expired entries go, then the oldest.
+    """
+
+    def __init__(self, ttl: float, max_entries: int = 10_000) -> None:
         self.ttl = ttl
+        self.max_entries = max_entries
         self._entries: dict[str, tuple[float, ApiKey | None, Tenant | None]] = {}
         self._lock = threading.Lock()
 
@@ -198,10 +259,26 @@ class KeyCache:
         else:
             key, tenant = self._fetch(es, config, key_id)
             with self._lock:
+                if len(self._entries) >= self.max_entries:
+                    self._evict(now)
                 self._entries[key_id] = (now, key, tenant)
         if key is None or tenant is None or key.revoked:
             return None
         return key, tenant
+
+    def _evict(self, now: float) -> None:
+        """Drop expired entries, then the oldest half if still full (caller holds the lock)."""
+        for key_id in [k for k, v in self._entries.items() if now - v[0] >= self.ttl]:
+            del self._entries[key_id]
+        if len(self._entries) >= self.max_entries:
+            oldest = sorted(self._entries, key=lambda k: self._entries[k][0])
+            for key_id in oldest[: len(oldest) // 2 + 1]:
+                del self._entries[key_id]
+
+    def clear(self) -> None:
+        """Forget every cached lookup."""
+        with self._lock:
+            self._entries.clear()
 
     @staticmethod
     def _fetch(es: Elasticsearch, config: Config, key_id: str) -> tuple[ApiKey | None, Tenant | None]:

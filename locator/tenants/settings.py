@@ -1,8 +1,14 @@
-"""Per-tenant settings with their defaults."""
+"""Per-tenant settings with their defaults and their validation."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from urllib.parse import urlsplit
+
+from locator.errors import ValidationFailed
+
+MASK = "***"
+MIN_WEBHOOK_SECRET = 16
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,14 @@ class TenantSettings:
     webhook_secret: str | None = None
     purge_days: int = 30
 
+    def __post_init__(self) -> None:
+        errors = settings_errors(self)
+        if errors:
+            raise ValidationFailed(
+                "Invalid tenant settings: " + "; ".join(f"{k}: {v}" for k, v in errors.items()) + ".",
+                errors={k: [v] for k, v in errors.items()},
+            )
+
     @classmethod
     def from_dict(cls, data: dict | None) -> TenantSettings:
         """Build settings from a stored dict, ignoring unknown keys (forward compatible)."""
@@ -28,13 +42,49 @@ class TenantSettings:
         return asdict(self)
 
     def updated(self, **changes: object) -> TenantSettings:
+        unknown = set(changes) - set(SETTING_NAMES)
+        if unknown:
+            raise ValidationFailed(f"Unknown settings: {', '.join(sorted(unknown))}.")
         return replace(self, **changes)
 
     def public_dict(self) -> dict:
         """Return the settings without secrets (for listings and API answers)."""
         data = self.to_dict()
-        data["webhook_secret"] = "***" if self.webhook_secret else None
+        data["webhook_secret"] = MASK if self.webhook_secret else None
         return data
+
+
+def _number(value: object, *, integer: bool) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) if integer else isinstance(value, int | float)
+
+
+def settings_errors(settings: TenantSettings) -> dict[str, str]:
+    """Return a message per invalid setting (empty when all are valid)."""
+    errors: dict[str, str] = {}
+    # Hold time and freshness must be positive: a zero hold would expire at once, and a zero
+    # freshness limit would treat every count as stale.
+    for name in ("hold_hours", "stock_freshness_hours"):
+        value = getattr(settings, name)
+        if not _number(value, integer=False) or not 0 < value <= 24 * 365:
+            errors[name] = "must be a number of hours above 0 and at most 8760"
+    for name in ("low_stock_threshold", "safety_stock"):
+        value = getattr(settings, name)
+        if not _number(value, integer=True) or not 0 <= value <= 1_000_000:
+            errors[name] = "must be a whole number from 0 to 1000000"
+    if not _number(settings.purge_days, integer=True) or not 1 <= settings.purge_days <= 3650:
+        errors["purge_days"] = "must be a whole number of days from 1 to 3650"
+    if not isinstance(settings.expose_quantities, bool):
+        errors["expose_quantities"] = "must be true or false"
+    if settings.webhook_url is not None:
+        parts = urlsplit(str(settings.webhook_url))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            errors["webhook_url"] = "must be an http(s) URL"
+    secret = settings.webhook_secret
+    if secret is not None and (not isinstance(secret, str) or len(secret) < MIN_WEBHOOK_SECRET):
+        errors["webhook_secret"] = f"must be at least {MIN_WEBHOOK_SECRET} characters"
+    return errors
 
 
 SETTING_NAMES = tuple(f.name for f in fields(TenantSettings))

@@ -1,0 +1,131 @@
+"""Rate limits on the public API, per API key and per client address (flask-limiter).
+
+Both limits are application-wide (one budget across every /v1 endpoint) and counted in storage
+shared by every gunicorn worker: Redis (`RATELIMIT_STORAGE_URI=redis://…`, which `make run` and
+`make test` start on their own ports). `memory://` counts per process and is for a single process
+only. When the storage fails the service keeps answering with per-worker in-memory limits
+rather than refusing traffic; a rate limiter must never become the outage.
+
+- Per key (`RATELIMIT_DEFAULT`): every request that carries an `X-Api-Key` spends from that key's
+  budget, known or not (the key is hashed first, so the storage never sees it).
+- Per client address (`RATELIMIT_PER_ADDRESS`): every request except those made with a valid
+  secret key (a retailer's back-end sends all its calls from few addresses); this is what slows
+  down key guessing and a single abusive browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
+
+from locator.errors import RETRY_AFTER_SECONDS, problem
+from locator.tenants.auth import API_KEY_HEADER, MAX_KEY_LENGTH, lookup_key
+
+API_PREFIX = "/v1/"
+EXTENSION_KEY = "locator_limiter"
+log = logging.getLogger(__name__)
+
+
+def _api_key() -> str:
+    return request.headers.get(API_KEY_HEADER, "").strip()
+
+
+def key_bucket() -> str:
+    """Return the per-key bucket: a hash of the key as sent."""
+    digest = hashlib.sha256(_api_key()[:MAX_KEY_LENGTH].encode()).hexdigest()[:32]
+    return f"key:{digest}"
+
+
+def address_bucket() -> str:
+    """Return the per-address bucket: the client address as the server sees it."""
+    return f"addr:{request.remote_addr or 'unknown'}"
+
+
+def _no_key() -> bool:
+    return not _api_key()
+
+
+def _valid_secret_key() -> bool:
+    plaintext = _api_key()
+    if not plaintext.startswith("sk_") or len(plaintext) > MAX_KEY_LENGTH:
+        return False
+    try:
+        found = lookup_key(plaintext)
+    except Exception:  # Elasticsearch down: count the address; the view answers 503 anyway
+        return False
+    return found is not None and found[0].kind == "secret"
+
+
+def _not_limited() -> bool:
+    # Health probes, metrics, docs and static files are not the public API; preflights are
+    # answered without any work.
+    return not request.path.startswith(API_PREFIX) or request.method == "OPTIONS"
+
+
+def _too_many(exc: RateLimitExceeded) -> Response:
+    limiter: Limiter = current_app.extensions[EXTENSION_KEY]
+    current = limiter.current_limit
+    retry_after = max(1, int(current.reset_at - time.time())) if current else RETRY_AFTER_SECONDS
+    return problem(
+        429,
+        "Too many requests",
+        f"Rate limit of {exc.description} exceeded; retry after {retry_after} s.",
+        type_slug="rate-limited",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _keep_retry_after_meaningful(response: Response) -> Response:
+    # flask-limiter writes Retry-After on every response it counted (even a 200) and stretches
+    # an existing one to its window's reset; keep it where it means "retry later".
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    elif response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def build_limiter(app: Flask) -> Limiter:
+    """Return the limiter for this application's configuration (not yet attached)."""
+    config = app.config["LOCATOR"]
+    storage_uri = config.ratelimit_storage_uri
+    options: dict = {}
+    if storage_uri.startswith(("redis://", "rediss://", "valkey://")):
+        # A stalled Redis must not stall the API: fail fast, then fall back to memory.
+        options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    return Limiter(
+        key_bucket,
+        application_limits=[
+            ApplicationLimit(config.ratelimit_default, key_function=key_bucket, scope="per-key",
+                             exempt_when=_no_key),
+            ApplicationLimit(config.ratelimit_per_address, key_function=address_bucket,
+                             scope="per-address", exempt_when=_valid_secret_key),
+        ],
+        storage_uri=storage_uri,
+        storage_options=options,
+        strategy="sliding-window-counter",
+        headers_enabled=True,
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
+        key_prefix=f"{config.index_prefix}-ratelimit",
+        enabled=config.ratelimit_enabled,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Attach the rate limits; 429 answers are problem+json with `Retry-After`."""
+    config = app.config["LOCATOR"]
+    # Registered before the limiter, so it runs after the limiter's header injection.
+    app.after_request(_keep_retry_after_meaningful)
+    limiter = build_limiter(app)
+    limiter.request_filter(_not_limited)
+    limiter.init_app(app)
+    app.extensions[EXTENSION_KEY] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    if config.ratelimit_enabled and config.ratelimit_storage_uri.startswith("memory://"):
+        log.info("rate limits are counted per process (RATELIMIT_STORAGE_URI=memory://); "
+                 "use Redis when running several workers")
