@@ -7,22 +7,33 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 # The test node has its own port and data folder: tests never touch the demo data.
 TEST_ES_PORT ?= 9250
+# Redis holds the rate-limit counters shared by every gunicorn worker (scripts/redis.sh).
+REDIS_PORT ?= 6390
+TEST_REDIS_PORT ?= 6391
 
 export PORT HOST
 
 .PHONY: run test setup venv widgets system-deps es-start lint bench clean
 
-run: setup ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
+run: setup system-deps ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
+	scripts/redis.sh start $(REDIS_PORT)
 	$(BIN)/locator es start
 	$(BIN)/locator demo load
 	@scripts/banner.sh $(HOST) $(PORT)
-	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	RATELIMIT_STORAGE_URI=$${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:$(REDIS_PORT)/0} \
+	  exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: setup ## Set everything up and run the whole test suite against a real node
+test: setup system-deps ## Set everything up and run the whole test suite against a real node
+	scripts/redis.sh start $(TEST_REDIS_PORT)
 	ES_PORT=$(TEST_ES_PORT) $(BIN)/locator es start
-	ES_PORT=$(TEST_ES_PORT) $(BIN)/pytest $(PYTEST_ARGS)
+	ES_PORT=$(TEST_ES_PORT) RATELIMIT_STORAGE_URI=redis://127.0.0.1:$(TEST_REDIS_PORT)/0 \
+	  $(BIN)/pytest $(PYTEST_ARGS)
 
 setup: venv widgets
+
+system-deps: ## Install the system packages the service runs with (Redis), when missing
+	@command -v redis-server >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; }
 
 venv: $(VENV)/.installed
 

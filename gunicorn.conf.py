@@ -14,3 +14,34 @@ keepalive = 5
 accesslog = None  # the app logs each request itself, as JSON, with its request id
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Prometheus multi-process mode: each worker writes its samples under this folder and /metrics
+# adds them up. It must be set before a worker imports prometheus_client, hence here; a folder
+# of our own making is emptied at start and removed at exit.
+_metrics_dir_is_ours = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _metrics_dir_is_ours:
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="locator-metrics-")
+
+
+def on_starting(server):
+    """Start from empty metric files: samples of a previous run would be added to ours."""
+    import glob
+
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    """Let a dead worker's live gauges go (its counters are kept, as Prometheus expects)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _metrics_dir_is_ours:
+        import shutil
+
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
