@@ -1,5 +1,101 @@
 """Product and basket availability near a point."""
 
+from __future__ import annotations
+
+from flask import current_app
 from flask_smorest import Blueprint
 
+from locator.availability import basket as basket_service
+from locator.availability import service
+from locator.availability.schemas import (
+    AvailabilityQuery,
+    AvailabilitySchema,
+    BasketRequestSchema,
+    BasketSchema,
+)
+from locator.es import get_es
+from locator.stores import http
+from locator.stores.queries import Point
+from locator.stores.service import StoreCache
+from locator.stores.views import GEOJSON_DOC
+from locator.tenants.auth import current_key, current_tenant, require_key
+
 blp = Blueprint("availability", __name__, url_prefix="/v1", description="Product availability")
+STOCK_MAX_AGE = 10  # seconds: stock moves
+
+
+def _caches() -> tuple[StoreCache, service.ProductCache]:
+    """Return this worker's store and product caches, made on first use."""
+    ext = current_app.extensions
+    if "availability_caches" not in ext:
+        ext["availability_caches"] = (StoreCache(), service.ProductCache())
+    return ext["availability_caches"]
+
+
+def _context() -> service.Context:
+    tenant = current_tenant()
+    stores, _ = _caches()
+    return service.Context(
+        es=get_es(), config=current_app.config["LOCATOR"], tenant=tenant.tenant,
+        vis=service.Visibility.for_request(tenant, current_key().is_secret),
+        now=http.clock_now(), stores=stores,
+    )
+
+
+def _store_location(item: dict) -> dict:
+    return item["store"]["location"]
+
+
+@blp.route("/availability")
+@blp.arguments(AvailabilityQuery, location="query")
+@blp.response(200, AvailabilitySchema)
+@blp.doc(**GEOJSON_DOC)
+@require_key()
+def availability(args: dict):
+    """Stores near a point with a product, nearest first.
+
+    Per store: `level`, `stale`, `updated_at` and, for secret keys or when the tenant exposes
+    quantities, `available_qty`. With `include_out_of_stock=true`, the nearby stores without
+    the product follow, so a page is never empty while stores are near. An unknown sku is a 404.
+    """
+    ctx = _context()
+    _, products = _caches()
+    product = service.require_products(ctx, products, [args["sku"]])[args["sku"]]
+    req = service.AvailabilityRequest(
+        sku=args["sku"], point=Point(args["lat"], args["lon"]), radius_km=args["radius_km"],
+        limit=args["limit"], min_qty=args["min_qty"],
+        include_out_of_stock=args["include_out_of_stock"], services=tuple(args["services"]),
+    )
+    page = service.availability(ctx, req, args.get("cursor"))
+    body = {"sku": args["sku"], "product": product, "results": page.results,
+            "next_cursor": page.next_cursor}
+    return http.listing_response(body, "results", _store_location, max_age=STOCK_MAX_AGE)
+
+
+@blp.route("/availability/basket", methods=["POST"])
+@blp.arguments(BasketRequestSchema, location="json")
+@blp.response(200, BasketSchema)
+@blp.doc(**GEOJSON_DOC)
+@require_key()
+def basket(args: dict):
+    """Stores near a point that can supply a basket (up to 50 lines).
+
+    Stores that can supply everything come first (nearest first), then partial ones ranked by
+    the units they can supply, each with what is available and missing per line.
+    """
+    merged: dict[str, int] = {}
+    for item in args["items"]:
+        merged[item["sku"]] = merged.get(item["sku"], 0) + item["qty"]
+    ctx = _context()
+    _, products = _caches()
+    service.require_products(ctx, products, list(merged))
+    req = basket_service.BasketRequest(
+        items=tuple(merged.items()), point=Point(args["lat"], args["lon"]),
+        radius_km=args["radius_km"], limit=args["limit"], include_partial=args["include_partial"],
+    )
+    page = basket_service.basket(ctx, req, args.get("cursor"))
+    body = {"items": [{"sku": s, "qty": q} for s, q in merged.items()], "results": page.results,
+            "next_cursor": page.next_cursor}
+    # A POST answer is not cached by HTTP caches; the ETag still lets a client compare answers.
+    return http.listing_response(body, "results", _store_location, max_age=0)
+

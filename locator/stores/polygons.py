@@ -28,7 +28,7 @@ def repair_polygon(geojson: dict) -> dict:
     try:
         geometry = shape(geojson)
     except Exception as exc:  # shapely raises several kinds on malformed coordinates
-        raise _fail(f"The polygon's coordinates are malformed: {exc}.") from exc
+        raise _fail(f"The polygon's coordinates are malformed: {str(exc).rstrip('.')}.") from exc
     if geometry.is_empty:
         raise _fail("The polygon is empty.")
     coords = _all_coords(geometry)

@@ -1,0 +1,109 @@
+"""Basket availability: which nearby stores can supply several products at once.
+
+Every stock document of the basket's skus within the radius is read (nearest first), grouped by
+store and ranked in Python: stores that can supply the whole basket first, nearest first; then
+partial ones by units they can supply, then complete lines, then distance and store id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from locator.availability.queries import StockSearch, stock_search_body
+from locator.availability.service import Context, public_state, stock_state
+from locator.es import index_name
+from locator.stores import queries as store_queries
+from locator.stores.queries import Point
+from locator.stores.service import Page, store_summary
+
+PAGE = 5000
+MAX_DOCS = 200_000  # bounds one request's work: 50 skus x 4,000 stores
+BASKET_PHASE = 3
+
+
+@dataclass(frozen=True)
+class BasketRequest:
+    items: tuple[tuple[str, int], ...]  # (sku, qty), skus unique
+    point: Point
+    radius_km: float
+    limit: int
+    include_partial: bool = True
+
+
+def basket(ctx: Context, req: BasketRequest, cursor: str | None) -> Page:
+    """Return one page of stores ranked by how much of the basket they can supply."""
+    after, _phase = store_queries.decode_cursor(cursor)
+    offset = int(after[0]) if after else 0
+    offset = max(offset, 0)
+    per_store, distances = _read_stock(ctx, req)
+    ranked = _rank(ctx, req, per_store, distances)
+    page = ranked[offset:offset + req.limit]
+    stores = ctx.stores.get_many(ctx.es, ctx.config, ctx.tenant, [r["store_id"] for r in page])
+    results = []
+    for row in page:
+        store = stores.get(row["store_id"])
+        if store is None:
+            continue
+        summary = store_summary(store, ctx.now, row["distance_km"])
+        results.append({"store": summary, **{k: v for k, v in row.items() if k != "store_id"}})
+    more = offset + req.limit < len(ranked)
+    next_cursor = store_queries.encode_cursor([offset + req.limit, ""], BASKET_PHASE) if more else None
+    return Page(results, next_cursor)
+
+
+def _read_stock(ctx: Context, req: BasketRequest) -> tuple[dict[str, dict[str, dict]], dict[str, float]]:
+    search = StockSearch(tenant=ctx.tenant, skus=tuple(sku for sku, _ in req.items), point=req.point,
+                         radius_km=req.radius_km, min_on_hand=1 + ctx.vis.safety_stock)
+    per_store: dict[str, dict[str, dict]] = {}
+    distances: dict[str, float] = {}
+    after = None
+    read = 0
+    while read < MAX_DOCS:
+        body = stock_search_body(search, PAGE, after)
+        hits = ctx.es.search(index=index_name(ctx.config, "stock"), **body)["hits"]["hits"]
+        for hit in hits:
+            source = hit["_source"]
+            per_store.setdefault(source["store_id"], {})[source["sku"]] = source
+            distances[source["store_id"]] = store_queries.distance_km(hit["sort"], req.point)
+        read += len(hits)
+        if len(hits) < PAGE:
+            break
+        after = hits[-1]["sort"]
+    return per_store, distances
+
+
+def _rank(ctx: Context, req: BasketRequest, per_store: dict[str, dict[str, dict]],
+          distances: dict[str, float]) -> list[dict]:
+    requested = sum(qty for _, qty in req.items)
+    rows = []
+    for store_id, docs in per_store.items():
+        lines = []
+        supplied_units = complete_lines = 0
+        for sku, qty in req.items:
+            state = stock_state(docs.get(sku), ctx.vis, ctx.now)
+            supplied = min(qty, state["available"])
+            supplied_units += supplied
+            complete_lines += supplied == qty
+            line = {"sku": sku, "qty": qty, "supplied_qty": supplied, "missing_qty": qty - supplied,
+                    **public_state(state, ctx.vis)}
+            lines.append(line)
+        if supplied_units == 0:
+            continue
+        complete = supplied_units == requested
+        if not complete and not req.include_partial:
+            continue
+        rows.append({
+            "store_id": store_id,
+            "distance_km": distances[store_id],
+            "complete": complete,
+            "supplied_units": supplied_units,
+            "requested_units": requested,
+            "complete_lines": complete_lines,
+            "missing": [line["sku"] for line in lines if line["missing_qty"]],
+            "items": lines,
+        })
+    rows.sort(key=lambda r: (not r["complete"],
+                             0 if r["complete"] else -r["supplied_units"],
+                             0 if r["complete"] else -r["complete_lines"],
+                             r["distance_km"], r["store_id"]))
+    return rows

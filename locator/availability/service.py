@@ -1,0 +1,247 @@
+"""Availability near a point: one product, or a basket of products.
+
+Exact availability is computed here with `locator.stock.model` (on hand − counting holds −
+safety stock), at the request's `now`, so an expired hold stops counting at once.
+
+Two flags keep a listing honest:
+- `stale`: the count is older than the tenant's `stock_freshness_hours`. Its `level` is then at
+  most `low_stock` (never a plain `in_stock`); `reported_level` keeps what the count says.
+- a store `temporarily_closed` cannot supply anything: its `level` is `out_of_stock`, and it is
+  listed only among the stores without the product.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from elasticsearch import Elasticsearch
+
+from indexer.mappings import entity_id, stock_id
+from locator.availability.queries import StockSearch, stock_search_body
+from locator.config import Config
+from locator.errors import NotFound
+from locator.es import index_name
+from locator.stock import model
+from locator.stores import queries as store_queries
+from locator.stores.queries import Point, StoreSearch
+from locator.stores.service import Page, StoreCache, store_summary
+from locator.tenants.service import Tenant
+
+PHASE_WITH, PHASE_WITHOUT = 1, 2
+# The cursor that starts the "without it" phase: every distance is above -1.
+PHASE_WITHOUT_START = [-1, ""]
+WITHOUT_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What the caller may see and the tenant's arithmetic settings."""
+
+    show_qty: bool
+    safety_stock: int
+    low_stock_threshold: int
+    freshness: timedelta
+
+    @classmethod
+    def for_request(cls, tenant: Tenant, secret_key: bool) -> Visibility:
+        settings = tenant.settings
+        return cls(secret_key or settings.expose_quantities, settings.safety_stock,
+                   settings.low_stock_threshold, timedelta(hours=settings.stock_freshness_hours))
+
+
+def stock_state(doc: dict | None, vis: Visibility, now: datetime, closed: bool = False) -> dict:
+    """Return level, available quantity, staleness and `updated_at` of one stock document."""
+    if doc is None:
+        available, stale, updated = 0, False, None
+    else:
+        available = model.available_qty(doc, vis.safety_stock, now)
+        stale = model.parse_time(doc["as_of"]) < now - vis.freshness
+        updated = doc.get("as_of")
+    if closed:
+        available = 0
+    reported = model.stock_level(available, vis.low_stock_threshold)
+    level = model.LOW_STOCK if stale and reported == model.IN_STOCK else reported
+    state = {"level": level, "reported_level": reported, "stale": stale, "updated_at": updated,
+             "available": available}
+    return state
+
+
+def public_state(state: dict, vis: Visibility) -> dict:
+    """Return a stock state as the caller may see it (quantities only when allowed)."""
+    result = {k: v for k, v in state.items() if k != "available"}
+    if vis.show_qty:
+        result["available_qty"] = state["available"]
+    return result
+
+
+class ProductCache:
+    """Known products per worker for a short time (an unknown sku is never cached)."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[tuple[str, str], tuple[float, dict]] = {}
+        self._lock = threading.Lock()
+
+    def get_many(self, es: Elasticsearch, config: Config, tenant: str,
+                 skus: Iterable[str]) -> dict[str, dict]:
+        """Return {sku: product summary} for the skus that exist."""
+        now = time.monotonic()
+        found: dict[str, dict] = {}
+        missing: list[str] = []
+        with self._lock:
+            for sku in dict.fromkeys(skus):
+                entry = self._entries.get((tenant, sku))
+                if entry and entry[0] > now:
+                    found[sku] = entry[1]
+                else:
+                    missing.append(sku)
+        if missing:
+            docs = es.mget(index=index_name(config, "products"),
+                           ids=[entity_id(tenant, s) for s in missing],
+                           source_includes=["sku", "name", "brand", "category", "gtin", "price"])["docs"]
+            with self._lock:
+                if len(self._entries) > 100_000:
+                    self._entries.clear()
+                for sku, doc in zip(missing, docs, strict=True):
+                    if doc.get("found"):
+                        src = doc["_source"]
+                        product = {"sku": sku, "name": src.get("name", ""),
+                                   "brand": src.get("brand") or None,
+                                   "category": src.get("category") or None}
+                        self._entries[(tenant, sku)] = (now + self.ttl, product)
+                        found[sku] = product
+        return found
+
+
+@dataclass(frozen=True)
+class AvailabilityRequest:
+    sku: str
+    point: Point
+    radius_km: float
+    limit: int
+    min_qty: int
+    include_out_of_stock: bool
+    services: tuple[str, ...] = ()
+
+
+@dataclass
+class Context:
+    """What one request's service calls share."""
+
+    es: Elasticsearch
+    config: Config
+    tenant: str
+    vis: Visibility
+    now: datetime
+    stores: StoreCache
+
+
+def _collect(fetch: Callable[[list | None, int], list[dict]],
+             convert: Callable[[list[dict]], list[tuple[list, dict | None]]],
+             limit: int, search_after: list | None, batch: int) -> tuple[list[dict], list | None]:
+    """Read hits in batches until `limit` items are kept; return items and the next cursor values."""
+    items: list[dict] = []
+    last: list | None = None
+    while True:
+        hits = fetch(search_after, batch)
+        for sort, item in convert(hits):
+            if len(items) == limit:
+                return items, last
+            search_after = sort
+            if item is not None:
+                items.append(item)
+                last = sort
+        if len(hits) < batch:
+            return items, None
+
+
+def availability(ctx: Context, req: AvailabilityRequest, cursor: str | None) -> Page:
+    """Return one page: stores with the product (nearest first), then, if asked, those without."""
+    search_after, phase = store_queries.decode_cursor(cursor)
+    phase = phase or PHASE_WITH
+    results: list[dict] = []
+    if phase == PHASE_WITH:
+        results, last = _collect(lambda after, size: _fetch_with(ctx, req, after, size),
+                                 lambda hits: _convert_with(ctx, req, hits),
+                                 req.limit, search_after, req.limit + 1)
+        if last is not None:
+            return Page(results, store_queries.encode_cursor(last, PHASE_WITH))
+        if not req.include_out_of_stock:
+            return Page(results, None)
+        if len(results) == req.limit:
+            return Page(results, store_queries.encode_cursor(PHASE_WITHOUT_START, PHASE_WITHOUT))
+        search_after = None
+    more, last = _collect(lambda after, size: _fetch_without(ctx, req, after, size),
+                          lambda hits: _convert_without(ctx, req, hits),
+                          req.limit - len(results), search_after, WITHOUT_BATCH)
+    results += more
+    return Page(results, store_queries.encode_cursor(last, PHASE_WITHOUT) if last else None)
+
+
+def _stock_search(ctx: Context, req: AvailabilityRequest) -> StockSearch:
+    return StockSearch(tenant=ctx.tenant, skus=(req.sku,), point=req.point, radius_km=req.radius_km,
+                       min_on_hand=req.min_qty + ctx.vis.safety_stock, services=req.services)
+
+
+def _fetch_with(ctx: Context, req: AvailabilityRequest, after: list | None, size: int) -> list[dict]:
+    body = stock_search_body(_stock_search(ctx, req), size, after)
+    return ctx.es.search(index=index_name(ctx.config, "stock"), **body)["hits"]["hits"]
+
+
+def _convert_with(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
+    stores = ctx.stores.get_many(ctx.es, ctx.config, ctx.tenant, [h["_source"]["store_id"] for h in hits])
+    converted = []
+    for hit in hits:
+        source = hit["_source"]
+        store = stores.get(source["store_id"])
+        state = stock_state(source, ctx.vis, ctx.now)
+        if store is None or state["available"] < req.min_qty:
+            converted.append((hit["sort"], None))  # held away, or an orphan stock document
+            continue
+        distance = store_queries.distance_km(hit["sort"], req.point)
+        converted.append((hit["sort"], _entry(ctx, store, distance, state)))
+    return converted
+
+
+def _entry(ctx: Context, store: dict, distance: float | None, state: dict) -> dict:
+    summary = store_summary(store, ctx.now, distance)
+    return {"store": summary, "distance_km": distance, **public_state(state, ctx.vis)}
+
+
+def _fetch_without(ctx: Context, req: AvailabilityRequest, after: list | None, size: int) -> list[dict]:
+    search = StoreSearch(tenant=ctx.tenant, point=req.point, radius_km=req.radius_km,
+                         services=req.services)
+    body = store_queries.store_search_body(search, size, after)
+    return ctx.es.search(index=index_name(ctx.config, "stores"), **body)["hits"]["hits"]
+
+
+def _convert_without(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
+    if not hits:
+        return []
+    ids = [stock_id(ctx.tenant, h["_source"]["store_id"], req.sku) for h in hits]
+    docs = ctx.es.mget(index=index_name(ctx.config, "stock"), ids=ids,
+                       source_includes=["on_hand", "as_of", "holds"])["docs"]
+    converted = []
+    for hit, doc in zip(hits, docs, strict=True):
+        store = hit["_source"]
+        closed = store.get("status") == "temporarily_closed"
+        state = stock_state(doc["_source"] if doc.get("found") else None, ctx.vis, ctx.now, closed)
+        if not closed and state["available"] >= req.min_qty:
+            converted.append((hit["sort"], None))  # listed in the first phase already
+            continue
+        distance = store_queries.distance_km(hit["sort"], req.point)
+        converted.append((hit["sort"], _entry(ctx, store, distance, state)))
+    return converted
+
+
+def require_products(ctx: Context, products: ProductCache, skus: list[str]) -> dict[str, dict]:
+    """Return the products of `skus`, or raise NotFound naming the unknown ones."""
+    found = products.get_many(ctx.es, ctx.config, ctx.tenant, skus)
+    unknown = [s for s in skus if s not in found]
+    if unknown:
+        raise NotFound(f"Unknown sku: {', '.join(unknown)}.", unknown_skus=unknown)
+    return found
