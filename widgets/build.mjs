@@ -1,10 +1,19 @@
 // Build the widget bundle into ../static and copy the API docs' assets (served locally, no CDN).
-import { cp, mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+//
+// static/locator.js is the one script a retailer includes (an ES module); the map (Leaflet) is
+// a separate chunk under static/locator-chunks/, fetched only by a <store-locator map>. The build
+// prints the gzipped sizes and fails when the core (everything loaded without the map) is above
+// its budget.
+import { build } from "esbuild";
+import { cp, mkdir, readFile, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "static");
+const CHUNKS = "locator-chunks";
+const CORE_BUDGET_BYTES = 25 * 1024;
 
 async function copyDocsAssets() {
   const source = join(here, "node_modules", "swagger-ui-dist");
@@ -15,5 +24,62 @@ async function copyDocsAssets() {
   }
 }
 
+async function gzippedSize(path) {
+  return gzipSync(await readFile(path), { level: 9 }).length;
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+async function buildWidget() {
+  // Old hashed chunks would pile up otherwise.
+  await rm(join(out, CHUNKS), { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: here,
+    entryPoints: { locator: "src/index.js" },
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    outdir: out,
+    entryNames: "[name]",
+    chunkNames: `${CHUNKS}/[name]-[hash]`,
+    minify: true,
+    target: ["chrome100", "firefox100", "safari15.4", "edge100"],
+    loader: { ".css": "text" },
+    legalComments: "eof",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === "src/index.js");
+  // The core is the entry and whatever it imports statically, transitively.
+  const core = new Set();
+  const visit = (path) => {
+    if (core.has(path)) return;
+    core.add(path);
+    for (const item of outputs[path].imports) if (item.kind === "import-statement" && outputs[item.path]) visit(item.path);
+  };
+  visit(entry);
+  let coreBytes = 0;
+  let lazyBytes = 0;
+  const lines = [];
+  for (const path of Object.keys(outputs)) {
+    const size = await gzippedSize(join(here, path));
+    const lazy = !core.has(path);
+    if (lazy) lazyBytes += size;
+    else coreBytes += size;
+    lines.push(`  ${relative(join(here, ".."), join(here, path)).padEnd(48)} ${kb(outputs[path].bytes).padStart(9)}  ${kb(size).padStart(8)} gzip${lazy ? "  (lazy: map)" : ""}`);
+  }
+  console.log("widget bundle:");
+  for (const line of lines) console.log(line);
+  console.log(`  core (without the map): ${kb(coreBytes)} gzip, budget ${kb(CORE_BUDGET_BYTES)}; map chunk: ${kb(lazyBytes)} gzip`);
+  if (coreBytes > CORE_BUDGET_BYTES) {
+    console.error(`widget core bundle is ${kb(coreBytes)} gzipped, above the ${kb(CORE_BUDGET_BYTES)} budget`);
+    process.exit(1);
+  }
+}
+
 await copyDocsAssets();
 console.log("docs assets copied to static/vendor/swagger-ui");
+await buildWidget();
