@@ -38,7 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
         },
     )
 
-    from locator import cors, errors, es, logs, metrics, ratelimit, security, web
+    from locator import apidoc, cors, errors, es, logs, metrics, ratelimit, security, web
     from locator.availability.views import blp as availability_blp
     from locator.geocoding.views import blp as geocoding_blp
     from locator.health.views import blp as health_blp
@@ -58,6 +58,7 @@ def create_app(config: Config | None = None) -> Flask:
     ratelimit.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    apidoc.init_app(app)
     web.init_app(app)
     for blueprint in (
         health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp
