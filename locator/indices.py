@@ -9,7 +9,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from indexer import mappings as catalogue
 from locator.config import Config
 from locator.es import index_name
-from locator.reservations.mappings import RESERVATIONS, WEBHOOK_DELIVERIES
+from locator.reservations.mappings import PICKUP_CODES, RESERVATIONS, WEBHOOK_DELIVERIES
 from locator.tenants.mappings import KEYS, TENANTS
 
 MAPPINGS: dict[str, dict] = {
@@ -19,6 +19,7 @@ MAPPINGS: dict[str, dict] = {
     "tenants": TENANTS,
     "keys": KEYS,
     "reservations": RESERVATIONS,
+    "pickup-codes": PICKUP_CODES,
     "webhook-deliveries": WEBHOOK_DELIVERIES,
 }
 

@@ -1,23 +1,43 @@
-"""Mappings for reservations and webhook delivery attempts."""
+"""Mappings for reservations, their pick-up code claims and webhook delivery attempts."""
 
 RESERVATIONS = {
     "dynamic": "strict",
     "properties": {
         "tenant": {"type": "keyword"},
+        "reservation_id": {"type": "keyword"},
         "store_id": {"type": "keyword"},
-        "status": {"type": "keyword"},
+        "status": {"type": "keyword"},  # pending | held | ready | collected | cancelled | expired
         "pickup_code": {"type": "keyword"},
         "items": {"type": "object", "enabled": False},
+        # Personal data: only here, never in logs or webhook bodies; purged after `purge_days`.
         "customer": {"type": "object", "enabled": False},
-        "idempotency_key": {"type": "keyword"},
+        "idempotency_key": {"type": "keyword"},  # its SHA-256: the key doubles as a credential
         "request_hash": {"type": "keyword"},
         "token_hash": {"type": "keyword", "index": False},
         "created_at": {"type": "date"},
         "expires_at": {"type": "date"},
         "updated_at": {"type": "date"},
+        "ready_at": {"type": "date"},
         "closed_at": {"type": "date"},
         "collected_at": {"type": "date"},
+        "cancelled_by": {"type": "keyword"},  # shopper | store
+        # True between a status change and the matching change of the holds in the stock
+        # documents; the sweeper finishes the job when a crash interrupted it.
+        "holds_pending": {"type": "boolean"},
         "purged": {"type": "boolean"},
+    },
+}
+
+# One document per (tenant, store, code) while a reservation holds the code: created with
+# op_type=create, so a code is never handed out twice at a store.
+PICKUP_CODES = {
+    "dynamic": "strict",
+    "properties": {
+        "tenant": {"type": "keyword"},
+        "store_id": {"type": "keyword"},
+        "pickup_code": {"type": "keyword"},
+        "reservation_id": {"type": "keyword"},
+        "created_at": {"type": "date"},
     },
 }
 

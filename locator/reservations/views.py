@@ -1,5 +1,162 @@
 """Click & reserve: holds, their life cycle and the store's pick-up list."""
 
+from __future__ import annotations
+
+import re
+
+from flask import current_app, request
 from flask_smorest import Blueprint
 
+from locator.errors import NotFound, Unauthorized, ValidationFailed
+from locator.es import get_es
+from locator.reservations import service, states, sweeper, webhooks
+from locator.reservations.schemas import (
+    CreatedReservationSchema,
+    DeliveryArgs,
+    DeliveryListSchema,
+    ReservationCreateSchema,
+    ReservationListArgs,
+    ReservationListSchema,
+    ReservationSchema,
+    TokenArgs,
+)
+from locator.tenants.auth import current_key, current_tenant, require_key
+
 blp = Blueprint("reservations", __name__, url_prefix="/v1", description="Click & reserve")
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+TOKEN_HEADER = "X-Reservation-Token"
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{16,200}$")
+_IDEMPOTENCY_DOC = {"in": "header", "name": IDEMPOTENCY_HEADER, "required": True,
+                    "description": "A random value (16–200 visible ASCII characters, e.g. a UUID) "
+                                   "per reservation attempt: the same key and body give the same "
+                                   "reservation (and token) again; the same key with another body "
+                                   "is a 422.", "schema": {"type": "string"}}
+_TOKEN_DOC = {"in": "header", "name": TOKEN_HEADER, "required": False,
+              "description": "The reservation token returned at creation (publishable keys).",
+              "schema": {"type": "string"}}
+
+
+@blp.before_app_request
+def _start_background_worker() -> None:
+    # Started on the first request of each worker process, never at import.
+    sweeper.ensure_background_worker(current_app)
+
+
+def _config():
+    return current_app.config["LOCATOR"]
+
+
+def _authorized(rid: str, token: str | None) -> dict:
+    """Return the reservation if this request may see it: secret key, or publishable + token."""
+    doc = service.get(get_es(), _config(), current_tenant().tenant, rid)
+    if current_key().is_secret:
+        return doc
+    token = request.headers.get(TOKEN_HEADER) or token
+    if not token:
+        raise Unauthorized(f"Send the reservation token in the {TOKEN_HEADER} header.")
+    if not service.token_matches(doc, token):
+        raise NotFound(f"No reservation {rid!r}.")  # indistinguishable from a missing one
+    return doc
+
+
+@blp.route("/reservations", methods=["POST"])
+@blp.arguments(ReservationCreateSchema)
+@blp.response(201, CreatedReservationSchema)
+@blp.alt_response(409, description="Stock is short (`items`: sku, requested, available; nothing "
+                  "held), or a request with the same Idempotency-Key is still running.")
+@blp.alt_response(422, description="Unknown store, or Idempotency-Key reused with another body.")
+@blp.doc(parameters=[_IDEMPOTENCY_DOC])
+@require_key()
+def create_reservation(body: dict):
+    """Hold items at one store for the tenant's hold time (default 24 h) for pick-up.
+
+    All items are held or none: the 409 lists each short item with the units available. The
+    answer carries the `pickup_code` and the shopper's `token` (shown at creation only, and again
+    for a repeat of the same request).
+    """
+    key = request.headers.get(IDEMPOTENCY_HEADER, "")
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise ValidationFailed(f"Send a unique {IDEMPOTENCY_HEADER} header (16 to 200 visible ASCII "
+                               "characters, e.g. a UUID) with each new reservation.",
+                               errors={IDEMPOTENCY_HEADER: ["Missing or malformed."]})
+    created = service.create(get_es(), _config(), current_tenant(), key, body)
+    headers = {"Idempotent-Replayed": "true"} if created.replayed else {}
+    return {**service.public(created.doc), "token": created.token}, 201, headers
+
+
+@blp.route("/reservations/<rid>")
+@blp.arguments(TokenArgs, location="query")
+@blp.response(200, ReservationSchema)
+@blp.doc(parameters=[_TOKEN_DOC])
+@require_key()
+def get_reservation(args: dict, rid: str):
+    """Read a reservation: the shopper with the publishable key and token, the store with a secret key."""
+    return service.public(_authorized(rid, args["token"]))
+
+
+@blp.route("/reservations/<rid>/cancel", methods=["POST"])
+@blp.arguments(TokenArgs, location="query")
+@blp.response(200, ReservationSchema)
+@blp.alt_response(409, description="Not held or ready any more.")
+@blp.doc(parameters=[_TOKEN_DOC])
+@require_key()
+def cancel_reservation(args: dict, rid: str):
+    """Cancel a held or ready reservation (shopper with token, or store): the units are free at once."""
+    _authorized(rid, args["token"])
+    actor = "store" if current_key().is_secret else "shopper"
+    doc = service.transition(get_es(), _config(), current_tenant(), rid, states.CANCEL, actor=actor)
+    return service.public(doc)
+
+
+@blp.route("/reservations/<rid>/ready", methods=["POST"])
+@blp.response(200, ReservationSchema)
+@blp.alt_response(409, description="Not held any more.")
+@require_key("secret")
+def ready_reservation(rid: str):
+    """Mark a held reservation ready for pick-up (store)."""
+    return service.public(service.transition(get_es(), _config(), current_tenant(), rid, states.READY_ACTION))
+
+
+@blp.route("/reservations/<rid>/collect", methods=["POST"])
+@blp.response(200, ReservationSchema)
+@blp.alt_response(409, description="Not ready (or expired, cancelled, collected already).")
+@require_key("secret")
+def collect_reservation(rid: str):
+    """Record the hand-over of a ready reservation (store).
+
+    The held units keep counting until the till reports a count taken at or after the
+    collection (`PUT /v1/stock` with `as_of` ≥ `collected_at`), which already has the sale.
+    """
+    return service.public(service.transition(get_es(), _config(), current_tenant(), rid, states.COLLECT))
+
+
+@blp.route("/stores/<store_id>/reservations")
+@blp.arguments(ReservationListArgs, location="query")
+@blp.response(200, ReservationListSchema)
+@require_key("secret")
+def list_store_reservations(args: dict, store_id: str):
+    """List a store's reservations, optionally by status, soonest expiry first."""
+    total, docs = service.list_for_store(get_es(), _config(), current_tenant().tenant, store_id,
+                                         args["status"], args["limit"], args["offset"])
+    return {"total": total, "reservations": [service.public(d) for d in docs]}
+
+
+@blp.route("/stores/<store_id>/reservations/by-code/<code>")
+@blp.response(200, ReservationSchema)
+@require_key("secret")
+def reservation_by_code(store_id: str, code: str):
+    """Find the open reservation holding a pick-up code at a store (case and dashes ignored)."""
+    return service.public(service.find_by_code(get_es(), _config(), current_tenant().tenant, store_id, code))
+
+
+@blp.route("/webhooks/deliveries")
+@blp.arguments(DeliveryArgs, location="query")
+@blp.response(200, DeliveryListSchema)
+@require_key("secret")
+def list_webhook_deliveries(args: dict):
+    """List this tenant's webhook deliveries, newest first, with every attempt."""
+    return {"deliveries": webhooks.list_deliveries(get_es(), _config(), current_tenant().tenant,
+                                                   status=args["status"],
+                                                   reservation_id=args["reservation_id"],
+                                                   limit=args["limit"])}

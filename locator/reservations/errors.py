@@ -1,0 +1,26 @@
+"""Domain errors of reservations, answered as problem+json by the one error handler."""
+
+from __future__ import annotations
+
+from locator.errors import Conflict
+
+
+class InsufficientStock(Conflict):
+    """Some items are short: nothing was held. `items` lists `{sku, requested, available}`."""
+
+    type_slug = "insufficient-stock"
+    title = "Not enough stock"
+
+
+class InvalidTransition(Conflict):
+    """The reservation's status does not allow this action."""
+
+    type_slug = "invalid-transition"
+    title = "Not allowed in this status"
+
+
+class IdempotencyInProgress(Conflict):
+    """A request with the same Idempotency-Key is still being processed."""
+
+    type_slug = "idempotency-in-progress"
+    title = "Request in progress"

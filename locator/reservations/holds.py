@@ -1,0 +1,186 @@
+"""Holds inside the stock documents: placed, released and collected atomically with availability.
+
+A hold is one entry of a stock document's `holds` list, so a hold and the availability it
+changes are one document write. Every change is a read-modify-write guarded by
+`if_seq_no`/`if_primary_term`: a hold is appended only if, in the version it replaces, enough
+units are available; when another writer got there first (409), the document is read again and
+the decision taken again. No scripting is needed, so the stripped local node and a production
+cluster run the same code.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from elasticsearch import ConflictError, Elasticsearch, NotFoundError
+
+from indexer.mappings import stock_id
+from locator.config import Config
+from locator.errors import ServiceUnavailable
+from locator.es import index_name
+from locator.stock import model
+
+MAX_CONFLICT_RETRIES = 200
+
+
+@dataclass(frozen=True)
+class Short:
+    """An item that cannot be held: `available` units at the store, `requested` asked."""
+
+    sku: str
+    requested: int
+    available: int
+
+    def to_dict(self) -> dict:
+        return {"sku": self.sku, "requested": self.requested, "available": self.available}
+
+
+def _change(es: Elasticsearch, config: Config, doc_id: str,
+            mutate: Callable[[dict | None, datetime], dict | None]) -> None:
+    """Apply `mutate` to the current stock document, retrying on concurrent writes.
+
+    `mutate(source, now)` returns the new source, or None when nothing must be written.
+    """
+    alias = index_name(config, "stock")
+    for attempt in range(MAX_CONFLICT_RETRIES):
+        try:
+            current = es.get(index=alias, id=doc_id)
+        except NotFoundError:
+            current = None
+        now = datetime.now(UTC)
+        source = mutate(current["_source"] if current else None, now)
+        if source is None:
+            return
+        assert current is not None  # mutate never writes a document that does not exist
+        source["held"] = model.held_qty(source["holds"], now)
+        try:
+            es.index(index=current["_index"], id=doc_id, document=source,
+                     if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
+            return
+        except ConflictError:
+            # Another hold or count won the race: back off a little (jitter spreads the
+            # contenders of a hot item) and decide again on the fresh version.
+            time.sleep(random.uniform(0, min(0.002 * (attempt + 1), 0.05)))
+    raise ServiceUnavailable("Too many concurrent changes to this item; retry shortly.")
+
+
+def _counting(holds: list[dict], now: datetime) -> list[dict]:
+    """Drop the holds that no longer count (expired, uncollected) while rewriting the list."""
+    return [h for h in holds if model.hold_counts(h, now)]
+
+
+def _place_one(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
+               sku: str, qty: int, expires_at: datetime, safety_stock: int) -> Short | None:
+    short: list[Short] = []
+
+    def mutate(source: dict | None, now: datetime) -> dict | None:
+        short.clear()
+        if source is None:
+            short.append(Short(sku, qty, 0))
+            return None
+        holds = source.get("holds") or []
+        if any(h["reservation_id"] == reservation_id for h in holds):
+            return None  # placed already by an earlier attempt of the same request
+        available = model.available_qty(source, safety_stock, now)
+        if available < qty:
+            short.append(Short(sku, qty, available))
+            return None
+        hold = {"reservation_id": reservation_id, "qty": qty,
+                "expires_at": expires_at.isoformat(), "collected_at": None}
+        return {**source, "holds": [*_counting(holds, now), hold]}
+
+    _change(es, config, stock_id(tenant, store_id, sku), mutate)
+    return short[0] if short else None
+
+
+def availability(es: Elasticsearch, config: Config, tenant: str, store_id: str, sku: str,
+                 safety_stock: int) -> int:
+    """Return the units of `sku` available at `store_id` right now."""
+    try:
+        source = es.get(index=index_name(config, "stock"), id=stock_id(tenant, store_id, sku))["_source"]
+    except NotFoundError:
+        return 0
+    return model.available_qty(source, safety_stock, datetime.now(UTC))
+
+
+def place(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
+          items: list[dict], expires_at: datetime, safety_stock: int) -> list[Short]:
+    """Hold every item or none: return the short items (empty when all are held).
+
+    On the first short item the holds placed so far are removed again (compensation); the
+    remaining items are only read, so the answer lists every short item.
+    """
+    placed: list[str] = []
+    shorts: list[Short] = []
+    try:
+        for item in items:
+            if shorts:
+                available = availability(es, config, tenant, store_id, item["sku"], safety_stock)
+                if available < item["qty"]:
+                    shorts.append(Short(item["sku"], item["qty"], available))
+                continue
+            short = _place_one(es, config, tenant, store_id, reservation_id, item["sku"], item["qty"],
+                               expires_at, safety_stock)
+            if short:
+                shorts.append(short)
+            else:
+                placed.append(item["sku"])
+    except Exception:
+        _release_quietly(es, config, tenant, store_id, reservation_id, placed)
+        raise
+    if shorts:
+        release(es, config, tenant, store_id, reservation_id, placed)
+    return shorts
+
+
+def _release_quietly(es: Elasticsearch, config: Config, tenant: str, store_id: str,
+                     reservation_id: str, skus: list[str]) -> None:
+    try:
+        release(es, config, tenant, store_id, reservation_id, skus)
+    except Exception:  # noqa: BLE001 - the holds expire anyway; the sweeper cleans up
+        pass
+
+
+def release(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
+            skus: list[str]) -> None:
+    """Remove this reservation's holds (idempotent): the units are available again at once."""
+    def mutate(source: dict | None, now: datetime) -> dict | None:
+        holds = (source or {}).get("holds") or []
+        if not any(h["reservation_id"] == reservation_id for h in holds):
+            return None
+        return {**source, "holds": [h for h in holds if h["reservation_id"] != reservation_id]}
+
+    for sku in skus:
+        _change(es, config, stock_id(tenant, store_id, sku), mutate)
+
+
+def collect(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
+            items: list[dict], collected_at: datetime, expires_at: datetime) -> None:
+    """Mark this reservation's holds collected (idempotent).
+
+    A collected hold keeps counting until a count taken at or after `collected_at` arrives
+    (`model.merge_count` drops it then): the unit has left the shelf but the till has not
+    reported the sale yet. A hold pruned meanwhile is put back, since the unit is gone.
+    """
+    stamp = collected_at.isoformat()
+    for item in items:
+        def mutate(source: dict | None, now: datetime, item: dict = item) -> dict | None:
+            if source is None:
+                return None
+            holds = source.get("holds") or []
+            mine = [h for h in holds if h["reservation_id"] == reservation_id]
+            if mine and all(h.get("collected_at") for h in mine):
+                return None
+            others = [h for h in holds if h["reservation_id"] != reservation_id]
+            if model.parse_time(source["as_of"]) >= collected_at:
+                # The till's count taken after the hand-over already has the sale: drop the hold.
+                return {**source, "holds": others} if mine else None
+            hold = {"reservation_id": reservation_id, "qty": item["qty"],
+                    "expires_at": expires_at.isoformat(), "collected_at": stamp}
+            return {**source, "holds": [*others, hold]}
+
+        _change(es, config, stock_id(tenant, store_id, item["sku"]), mutate)

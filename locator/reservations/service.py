@@ -1,0 +1,278 @@
+"""Click & reserve: creating a reservation with its holds, its life cycle, the store's list.
+
+Creation writes the reservation first (status `pending`, document id derived from the tenant
+and the Idempotency-Key, `op_type=create`), then claims a pick-up code, then places the holds
+(all or none, see `holds.place`), then marks it `held`. A crash in between leaves a `pending`
+reservation whose holds expire on their own and which the sweeper removes; a retry with the same
+key finds it and finishes or restarts it. Status changes are compare-and-set writes on the
+reservation; the matching change of the holds follows, flagged by `holds_pending` so that the
+sweeper completes it if the process dies in between.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from elasticsearch import ConflictError, Elasticsearch, NotFoundError
+
+from indexer.mappings import entity_id
+from locator.config import Config
+from locator.errors import NotFound, Unprocessable
+from locator.es import index_name
+from locator.reservations import codes, holds, states, webhooks
+from locator.reservations.errors import IdempotencyInProgress, InsufficientStock, InvalidTransition
+from locator.reservations.queries import store_list_query
+from locator.stock.model import parse_time
+from locator.tenants.service import Tenant
+
+PENDING_GRACE = timedelta(seconds=60)  # a creation still running is never taken over
+MAX_STATUS_RETRIES = 20
+PAST = {states.READY_ACTION: "marked ready", states.COLLECT: "collected",
+        states.CANCEL: "cancelled", states.EXPIRE: "expired"}
+
+
+@dataclass(frozen=True)
+class Created:
+    """A reservation as created (or found again for a repeated request) and its shopper token."""
+
+    doc: dict
+    token: str
+    replayed: bool
+
+
+def reservation_id(tenant: str, idempotency_key: str) -> str:
+    """Return the reservation id of a (tenant, Idempotency-Key): a repeat finds the same one."""
+    digest = hashlib.sha256(f"{tenant}\x1f{idempotency_key}".encode()).digest()[:15]
+    return "r_" + base64.b32encode(digest).decode().lower()
+
+
+def request_hash(body: dict) -> str:
+    """Return a fingerprint of the validated request body (key order does not matter)."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def shopper_token(tenant: str, idempotency_key: str, rid: str) -> str:
+    """Return the shopper's token: an HMAC keyed by the Idempotency-Key, stored only hashed.
+
+    Deriving it lets a repeated request (same key, same body) get the token again although only
+    its hash is stored; whoever can repeat the request could read the reservation anyway.
+    """
+    mac = hmac.new(idempotency_key.encode(), f"token\x1f{tenant}\x1f{rid}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(doc: dict, token: str | None) -> bool:
+    """Check a shopper's token against the stored hash in constant time."""
+    return bool(token) and hmac.compare_digest(doc.get("token_hash", ""), hash_token(token))
+
+
+def public(doc: dict, now: datetime | None = None) -> dict:
+    """Return the reservation as the API shows it, with its status as of now."""
+    now = now or datetime.now(UTC)
+    return {
+        "id": doc["reservation_id"], "status": states.effective_status(doc, now),
+        "store_id": doc["store_id"], "items": doc["items"], "pickup_code": doc.get("pickup_code"),
+        "customer": doc.get("customer"), "created_at": doc["created_at"],
+        "expires_at": doc["expires_at"], "updated_at": doc.get("updated_at"),
+        "ready_at": doc.get("ready_at"), "collected_at": doc.get("collected_at"),
+        "closed_at": doc.get("closed_at"), "cancelled_by": doc.get("cancelled_by"),
+    }
+
+
+def _alias(config: Config) -> str:
+    return index_name(config, "reservations")
+
+
+def _check_store(es: Elasticsearch, config: Config, tenant: str, store_id: str) -> None:
+    try:
+        es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id), source=False)
+    except NotFoundError as exc:
+        raise Unprocessable(f"Unknown store_id {store_id!r}.",
+                            errors={"store_id": [f"Unknown store {store_id!r}."]}) from exc
+
+
+def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: str, body: dict) -> Created:
+    """Hold every item of `body` at its store for the tenant's hold time, or nothing (409)."""
+    rid = reservation_id(tenant.tenant, idempotency_key)
+    fingerprint = request_hash(body)
+    token = shopper_token(tenant.tenant, idempotency_key, rid)
+    _check_store(es, config, tenant.tenant, body["store_id"])
+    now = datetime.now(UTC)
+    expires_at = now + timedelta(hours=tenant.settings.hold_hours)
+    doc = {
+        "tenant": tenant.tenant, "reservation_id": rid, "store_id": body["store_id"],
+        "status": states.PENDING, "items": body["items"], "customer": body["customer"],
+        "idempotency_key": hashlib.sha256(idempotency_key.encode()).hexdigest(),
+        "request_hash": fingerprint, "token_hash": hash_token(token), "created_at": now.isoformat(),
+        "expires_at": expires_at.isoformat(), "updated_at": now.isoformat(), "holds_pending": False,
+        "purged": False,
+    }
+    for _attempt in range(3):
+        try:
+            es.create(index=_alias(config), id=rid, document=doc)
+            break
+        except ConflictError:
+            existing = es.get(index=_alias(config), id=rid)
+            found = existing["_source"]
+            if found["request_hash"] != fingerprint:
+                raise Unprocessable("This Idempotency-Key was used with a different request body; "
+                                    "use a new key for a new reservation.") from None
+            if found["status"] != states.PENDING:
+                return Created(found, token, replayed=True)
+            if now - parse_time(found["created_at"]) < PENDING_GRACE:
+                raise IdempotencyInProgress("A request with this Idempotency-Key is being processed; "
+                                            "retry in a few seconds.") from None
+            abandon(es, config, existing)
+    else:
+        raise IdempotencyInProgress("A request with this Idempotency-Key is being processed; retry.")
+
+    try:
+        code = codes.claim(es, config, tenant.tenant, body["store_id"], rid, now)
+        shorts = holds.place(es, config, tenant.tenant, body["store_id"], rid, body["items"],
+                             expires_at, tenant.settings.safety_stock)
+        if shorts:
+            codes.release(es, config, tenant.tenant, body["store_id"], code, rid)
+            es.delete(index=_alias(config), id=rid)  # the key may be used again once stock is back
+            listed = ", ".join(f"{s.sku} ({s.available} of {s.requested})" for s in shorts)
+            raise InsufficientStock(f"Not enough stock at store {body['store_id']}: {listed}. "
+                                    "Nothing was held.", items=[s.to_dict() for s in shorts])
+        changes = {"status": states.HELD, "pickup_code": code, "updated_at": datetime.now(UTC).isoformat()}
+        es.update(index=_alias(config), id=rid, doc=changes)
+    except InsufficientStock:
+        raise
+    except Exception:
+        _abandon_quietly(es, config, rid)
+        raise
+    doc.update(changes)
+    webhooks.emit_quietly(es, config, tenant.settings, "reservation.created", doc)
+    return Created(doc, token, replayed=False)
+
+
+def abandon(es: Elasticsearch, config: Config, current: dict) -> None:
+    """Undo a creation that never finished: release its holds, delete the pending reservation."""
+    doc = current["_source"]
+    holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"],
+                  [i["sku"] for i in doc["items"]])
+    try:
+        es.delete(index=current["_index"], id=current["_id"],
+                  if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
+    except (ConflictError, NotFoundError):
+        pass
+
+
+def _abandon_quietly(es: Elasticsearch, config: Config, rid: str) -> None:
+    try:
+        current = es.get(index=_alias(config), id=rid)
+        if current["_source"]["status"] == states.PENDING:
+            abandon(es, config, current)
+    except Exception:  # noqa: BLE001 - the sweeper removes stale pending reservations
+        pass
+
+
+def get(es: Elasticsearch, config: Config, tenant: str, rid: str) -> dict:
+    """Return a reservation of this tenant (404 for another tenant's or a pending one)."""
+    return _get(es, config, tenant, rid)["_source"]
+
+
+def _get(es: Elasticsearch, config: Config, tenant: str, rid: str) -> dict:
+    try:
+        current = es.get(index=_alias(config), id=rid)
+    except NotFoundError:
+        current = None
+    if current is None or current["_source"]["tenant"] != tenant \
+            or current["_source"]["status"] == states.PENDING:
+        raise NotFound(f"No reservation {rid!r}.")
+    return current
+
+
+def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, action: str, *,
+               actor: str | None = None) -> dict:
+    """Apply `action` (ready, collect, cancel, expire) to a reservation; 409 when not allowed."""
+    for _attempt in range(MAX_STATUS_RETRIES):
+        current = _get(es, config, tenant.tenant, rid)
+        doc = current["_source"]
+        now = datetime.now(UTC)
+        status = states.effective_status(doc, now)
+        if action == states.EXPIRE:
+            # Only the hold time passing expires a reservation.
+            new = states.next_status(doc["status"], action) if status == states.EXPIRED else None
+        elif status == states.EXPIRED and doc["status"] in states.OPEN:
+            # Past its hold time but not swept yet: expire it now, then refuse.
+            _expire_quietly(es, config, tenant, rid)
+            new = None
+        else:
+            new = states.next_status(status, action)
+        if new is None:
+            raise InvalidTransition(f"A {status} reservation cannot be {PAST[action]}.",
+                                    reservation_status=status)
+        changes: dict = {"status": new, "updated_at": now.isoformat()}
+        if new == states.READY:
+            changes["ready_at"] = now.isoformat()
+        if new in states.CLOSED:
+            changes.update(closed_at=now.isoformat(), holds_pending=True)
+        if new == states.COLLECTED:
+            changes["collected_at"] = now.isoformat()
+        if new == states.CANCELLED:
+            changes["cancelled_by"] = actor or "store"
+        try:
+            es.update(index=current["_index"], id=rid, doc=changes,
+                      if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
+        except ConflictError:
+            continue  # changed meanwhile: decide again on the fresh version
+        doc = {**doc, **changes}
+        if new in states.CLOSED:
+            finish_holds(es, config, doc)
+            doc["holds_pending"] = False
+        webhooks.emit_quietly(es, config, tenant.settings, f"reservation.{new}", doc)
+        return doc
+    raise InvalidTransition("The reservation changed too often meanwhile; retry.")
+
+
+def _expire_quietly(es: Elasticsearch, config: Config, tenant: Tenant, rid: str) -> None:
+    try:
+        transition(es, config, tenant, rid, states.EXPIRE)
+    except (InvalidTransition, NotFound):
+        pass
+
+
+def finish_holds(es: Elasticsearch, config: Config, doc: dict) -> None:
+    """Bring the holds in line with a closed reservation and free its pick-up code (idempotent)."""
+    skus = [i["sku"] for i in doc["items"]]
+    if doc["status"] in states.RELEASES_HOLDS:
+        holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"], skus)
+    elif doc["status"] in states.COLLECTS_HOLDS:
+        holds.collect(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"], doc["items"],
+                      parse_time(doc["collected_at"]), parse_time(doc["expires_at"]))
+    codes.release(es, config, doc["tenant"], doc["store_id"], doc.get("pickup_code"), doc["reservation_id"])
+    es.update(index=_alias(config), id=doc["reservation_id"], doc={"holds_pending": False})
+
+
+def find_by_code(es: Elasticsearch, config: Config, tenant: str, store_id: str, code: str) -> dict:
+    """Return the open reservation holding a pick-up code at a store."""
+    normalized = codes.normalize(code)
+    rid = codes.lookup(es, config, tenant, store_id, normalized) if normalized else None
+    if rid is None:
+        raise NotFound(f"No open reservation with pick-up code {code!r} at store {store_id!r}.")
+    doc = get(es, config, tenant, rid)
+    if doc["store_id"] != store_id or doc.get("pickup_code") != normalized:
+        raise NotFound(f"No open reservation with pick-up code {code!r} at store {store_id!r}.")
+    return doc
+
+
+def list_for_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, status: str | None,
+                   limit: int, offset: int = 0) -> tuple[int, list[dict]]:
+    """Return (total, reservations) of a store, oldest expiry first."""
+    now = datetime.now(UTC)
+    result = es.search(index=_alias(config), query=store_list_query(tenant, store_id, status, now),
+                       sort=[{"expires_at": "asc"}, {"reservation_id": "asc"}], size=limit, from_=offset,
+                       track_total_hits=True)
+    return result["hits"]["total"]["value"], [h["_source"] for h in result["hits"]["hits"]]

@@ -1,0 +1,152 @@
+"""Periodic upkeep: expire holds, finish interrupted changes, purge personal data, send webhooks.
+
+Correctness never waits for the sweeper: an expired hold stops counting the moment it expires
+(`model.hold_counts`), and a cancellation releases its holds in the request. The sweeper turns
+expired reservations into `expired` (with their webhook), removes their holds, repairs what a
+crash interrupted and sends due webhooks. Every step is a compare-and-set write, so several
+workers sweeping at once do each thing once. Runs from `locator reservations sweep` and in a
+daemon thread of every service worker, started on its first request.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from datetime import UTC, datetime, timedelta
+
+from elasticsearch import Elasticsearch, NotFoundError
+from flask import Flask
+
+from locator.config import Config
+from locator.es import index_name, make_client
+from locator.reservations import queries, service, states, webhooks
+from locator.reservations.errors import InvalidTransition
+from locator.tenants.service import Tenant, get_tenant, list_tenants
+
+STALE_PENDING = timedelta(minutes=2)
+UNFINISHED_AFTER = timedelta(seconds=30)
+BATCH = 500
+log = logging.getLogger(__name__)
+
+
+def _ids(es: Elasticsearch, config: Config, query: dict) -> list[str]:
+    hits = es.search(index=index_name(config, "reservations"), query=query, size=BATCH,
+                     sort=[{"updated_at": "asc"}], source=False)["hits"]["hits"]
+    return [h["_id"] for h in hits]
+
+
+def sweep(es: Elasticsearch, config: Config, now: datetime | None = None) -> dict[str, int]:
+    """Expire due reservations, clean abandoned creations, finish interrupted hold changes."""
+    now = now or datetime.now(UTC)
+    counts = {"expired": 0, "abandoned": 0, "repaired": 0}
+    tenants: dict[str, Tenant] = {}
+    alias = index_name(config, "reservations")
+    for rid in _ids(es, config, queries.due_expiry_query(now)):
+        try:
+            doc = es.get(index=alias, id=rid)["_source"]
+            tenant = tenants.get(doc["tenant"]) or get_tenant(es, config, doc["tenant"])
+            tenants[doc["tenant"]] = tenant
+            service.transition(es, config, tenant, rid, states.EXPIRE)
+            counts["expired"] += 1
+        except (InvalidTransition, NotFoundError):
+            pass  # collected, cancelled or expired by someone else meanwhile
+    for rid in _ids(es, config, queries.stale_pending_query(now, STALE_PENDING)):
+        try:
+            current = es.get(index=alias, id=rid)
+        except NotFoundError:
+            continue
+        if current["_source"]["status"] == states.PENDING:
+            service.abandon(es, config, current)
+            counts["abandoned"] += 1
+    for rid in _ids(es, config, queries.unfinished_holds_query(now, UNFINISHED_AFTER)):
+        doc = es.get(index=alias, id=rid)["_source"]
+        if doc.get("holds_pending"):
+            service.finish_holds(es, config, doc)
+            counts["repaired"] += 1
+    return counts
+
+
+def purge(es: Elasticsearch, config: Config, now: datetime | None = None) -> dict[str, int]:
+    """Delete the customer details of reservations closed more than `purge_days` ago, per tenant."""
+    now = now or datetime.now(UTC)
+    alias = index_name(config, "reservations")
+    purged: dict[str, int] = {}
+    for tenant in list_tenants(es, config):
+        while True:
+            hits = es.search(index=alias, query=queries.purge_query(tenant.tenant, now,
+                                                                    tenant.settings.purge_days),
+                             size=BATCH, source=False)["hits"]["hits"]
+            if not hits:
+                break
+            operations: list[dict] = []
+            for hit in hits:
+                operations += [{"update": {"_index": hit["_index"], "_id": hit["_id"]}},
+                               {"doc": {"customer": None, "purged": True,
+                                        "updated_at": now.isoformat()}}]
+            response = es.bulk(operations=operations, refresh="wait_for")
+            if response["errors"]:
+                raise RuntimeError("purge: some reservations could not be updated")
+            purged[tenant.tenant] = purged.get(tenant.tenant, 0) + len(hits)
+    return purged
+
+
+class BackgroundWorker:
+    """A daemon thread per service worker: sends new webhooks at once, sweeps every interval."""
+
+    PURGE_EVERY = 60  # sweeps between two purges
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.pid = os.getpid()
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="reservations-worker", daemon=True)
+
+    def start(self) -> None:
+        webhooks.register_wakeup(self._queue.put)
+        self._thread.start()
+
+    def _run(self) -> None:
+        es = make_client(self.config)
+        interval = self.config.reservation_sweep_seconds
+        passes = 0
+        next_sweep = datetime.now(UTC)
+        while True:
+            timeout = max(0.0, (next_sweep - datetime.now(UTC)).total_seconds())
+            try:
+                delivery_id = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                delivery_id = None
+            try:
+                if delivery_id:
+                    webhooks.deliver(es, self.config, delivery_id)
+                    continue
+                sweep(es, self.config)
+                webhooks.deliver_due(es, self.config)
+                if passes % self.PURGE_EVERY == 0:
+                    purge(es, self.config)
+                passes += 1
+            except Exception as exc:  # noqa: BLE001 - keep sweeping; the next pass retries
+                log.warning("reservations upkeep failed: %s", type(exc).__name__)
+            if not delivery_id:
+                next_sweep = datetime.now(UTC) + timedelta(seconds=interval)
+
+
+_lock = threading.Lock()
+
+
+def ensure_background_worker(app: Flask) -> None:
+    """Start this process's worker once (not in tests using the test client, nor when disabled)."""
+    worker = app.extensions.get("reservations_worker")
+    if worker is not None and worker.pid == os.getpid():
+        return
+    config: Config = app.config["LOCATOR"]
+    if app.testing or config.reservation_sweep_seconds <= 0:
+        return
+    with _lock:
+        worker = app.extensions.get("reservations_worker")
+        if worker is None or worker.pid != os.getpid():
+            worker = BackgroundWorker(config)
+            app.extensions["reservations_worker"] = worker
+            worker.start()
