@@ -129,10 +129,11 @@ def start_gunicorn(config: Config, tmp_dir: Path, workers: int = 2, **env_extra:
     env = {**os.environ, **_env_for(config), "PORT": str(port), "WEB_CONCURRENCY": str(workers),
            **env_extra}
     log_path = tmp_dir / f"gunicorn-{port}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
-    )
+    with log_path.open("wb") as log_file:  # the child keeps its own handle
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
