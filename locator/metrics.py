@@ -28,6 +28,7 @@ from prometheus_client.registry import REGISTRY
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _DOCUMENT_APIS = ("_doc", "_create", "_update", "_source")
+_SECTION_APIS = ("_cluster", "_cat", "_nodes", "_ingest", "_license")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -95,6 +96,10 @@ def es_operation(method: str, target: str) -> str:
         name = apis[0]  # what follows is a document id
     else:
         name = apis[-1]
+        parts = path.strip("/").split("/")
+        index = parts.index(name)
+        if name in _SECTION_APIS and index + 1 < len(parts):
+            name = f"{name}/{parts[index + 1]}"  # `_cluster/health`, not just `_cluster`
     return f"{method} {name}"
 
 

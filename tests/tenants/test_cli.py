@@ -22,7 +22,8 @@ def test_tenant_life_cycle(runner, es, config):
 
     listed = runner.invoke(main, ["tenants", "list"])
     assert f"{tenant}\tShop One" in listed.stdout
-    as_json = [json.loads(line) for line in runner.invoke(main, ["tenants", "list", "--json"]).stdout.splitlines()]
+    lines = runner.invoke(main, ["tenants", "list", "--json"]).stdout.splitlines()
+    as_json = [json.loads(line) for line in lines]
     assert tenant in [t["tenant"] for t in as_json]
 
     changed = runner.invoke(main, ["tenants", "set", tenant, "low_stock_threshold=5", "safety_stock=1",
@@ -83,7 +84,8 @@ def test_keys_create_list_revoke(runner, es, config):
 
     listed = runner.invoke(main, ["keys", "list", "--tenant", tenant]).stdout
     assert plaintext not in listed
-    assert f"{plaintext[:10]}…\tpublishable\t{tenant}\thttps://shop.example.com,http://localhost:3000\tactive" in listed
+    origins = "https://shop.example.com,http://localhost:3000"
+    assert f"{plaintext[:10]}…\tpublishable\t{tenant}\t{origins}\tactive" in listed
     assert KeyCache(0).lookup(es, config, plaintext) is not None
 
     revoked = runner.invoke(main, ["keys", "revoke", plaintext[:10]])

@@ -1,0 +1,96 @@
+"""Prometheus metrics: per-request counts and latency, Elasticsearch time, business outcomes,
+summed across gunicorn workers."""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from locator.metrics import es_operation, record_reservation, record_stock_outcomes
+from tests.conftest import start_gunicorn, stop_gunicorn
+
+PARIS = "/v1/stores?lat=48.8566&lon=2.3522"
+
+
+def sample(text: str, name: str, **labels: str) -> float:
+    """Return the value of one sample in exposition text (0 when absent)."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and not line.startswith(name + " "):
+            continue
+        found = dict(re.findall(r'(\w+)="([^"]*)"', line.split("}")[0]))
+        if all(found.get(k) == v for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "expected"),
+    [("POST", "/test-x-stores/_search?size=3", "POST _search"),
+     ("PUT", "/test-x-stock/_doc/tenant%1Fstore", "PUT _doc"),
+     ("POST", "/test-x-stock/_update/a_b", "POST _update"),
+     ("GET", "/_cluster/health", "GET _cluster/health"),
+     ("PUT", "/test-x-stores-2026", "PUT index"),
+     ("POST", "/_bulk", "POST _bulk")],
+)
+def test_es_operation_labels_never_carry_ids(method, target, expected):
+    assert es_operation(method, target) == expected
+
+
+def test_requests_latency_and_es_time_are_counted(client, tenant):
+    before = client.get("/metrics").get_data(as_text=True)
+    route = dict(endpoint="/v1/stores", method="GET", status="200")
+    for _ in range(3):
+        assert client.get(PARIS, headers=tenant.headers()).status_code == 200
+    client.get("/v1/stores", headers={"X-Api-Key": "pk_unknown"})
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert sample(text, "locator_http_requests_total", **route) - sample(
+        before, "locator_http_requests_total", **route) == 3
+    assert sample(text, "locator_http_requests_total", endpoint="/v1/stores", status="401") >= 1
+    latency = "locator_http_request_duration_seconds_count"
+    assert sample(text, latency, endpoint="/v1/stores", method="GET") >= 4
+    assert sample(text, "locator_elasticsearch_request_duration_seconds_count", operation="POST _search") > 0
+    assert "es;dur=" in client.get(PARIS, headers=tenant.headers()).headers["Server-Timing"]
+
+
+def test_unmatched_paths_share_one_label(client):
+    client.get("/v1/no/such/thing/12345")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "12345" not in text
+    assert sample(text, "locator_http_requests_total", endpoint="unmatched", status="404") >= 1
+
+
+def test_outcome_counters(client):
+    before = client.get("/metrics").get_data(as_text=True)
+    record_stock_outcomes({"updated": 4, "stale": 1, "created": 0})
+    record_reservation("held")
+    record_reservation("short", 2)
+    text = client.get("/metrics").get_data(as_text=True)
+    for name, labels, delta in [("locator_stock_rows_total", {"outcome": "updated"}, 4),
+                                ("locator_stock_rows_total", {"outcome": "stale"}, 1),
+                                ("locator_reservations_total", {"outcome": "held"}, 1),
+                                ("locator_reservations_total", {"outcome": "short"}, 2)]:
+        assert sample(text, name, **labels) - sample(before, name, **labels) == delta
+
+
+def test_metrics_are_summed_across_gunicorn_workers(config, es, tenant, tmp_path):
+    metrics_dir = tmp_path / "prom"
+    metrics_dir.mkdir()
+    server = start_gunicorn(config, tmp_path, workers=2, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+    try:
+        def call(_):
+            # A new connection per call, so that both workers take some.
+            return requests.get(f"{server.url}{PARIS}", headers=tenant.headers(), timeout=30).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(call, range(40)))
+        assert statuses == [200] * 40
+        text = requests.get(f"{server.url}/metrics", timeout=30).text
+        assert sample(text, "locator_http_requests_total", endpoint="/v1/stores", method="GET",
+                      status="200") == 40
+        assert len(list(metrics_dir.glob("counter_*.db"))) == 2  # one file per worker
+    finally:
+        stop_gunicorn(server)
