@@ -159,11 +159,11 @@ export class ApiClient {
   /**
    * A town, postcode or address to a point (GET /v1/geocode).
    * @param {string} q
-   * @param {string} [lang]
+   * @param {string | null} [country] ISO 3166 code to prefer, e.g. "FR"
    * @param {AbortSignal} [signal]
    */
-  geocode(q, lang, signal) {
-    return this.request("GET", `/v1/geocode${queryString({ q, lang })}`, { signal });
+  geocode(q, country, signal) {
+    return this.request("GET", `/v1/geocode${queryString({ q, country })}`, { signal });
   }
 
   /**

@@ -70,11 +70,13 @@ export function formatRadius(km, units, lang) {
 export function formatClock(hhmm, lang) {
   const match = /^(\d{1,2}):(\d{2})/.exec(String(hhmm ?? ""));
   if (!match) return String(hhmm ?? "");
-  const hours = Number(match[1]) % 24;
+  const hours = Number(match[1]);
   const minutes = Number(match[2]);
+  const format = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+  // "24:00" closes a day: a 24-hour clock writes it so ("10:00–24:00"), a 12-hour one as midnight.
+  if (hours === 24 && minutes === 0 && format.resolvedOptions().hourCycle === "h23") return "24:00";
   // A fixed UTC date, formatted in UTC: the clock time is shown exactly as given.
-  const date = new Date(Date.UTC(2000, 0, 1, hours, minutes));
-  return new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone: "UTC" }).format(date);
+  return format.format(new Date(Date.UTC(2000, 0, 1, hours % 24, minutes)));
 }
 
 /**

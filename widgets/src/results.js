@@ -21,6 +21,7 @@ import { t } from "./i18n.js";
  * @property {boolean | null} openNow null when unknown
  * @property {{opens: string, closes: string}[] | null} today today's open intervals, local times
  * @property {string | null} nextChangeAt ISO instant of the next opening or closing
+ * @property {boolean} stale the stock count is older than the retailer's freshness limit
  * @property {boolean} simulated stock is simulated (demo data)
  */
 
@@ -44,7 +45,7 @@ export function normalizeStore(raw) {
     .filter(Boolean)
     .join(", ");
   return {
-    id: String(pick("store_id") ?? store.id ?? ""),
+    id: String(raw?.store_id ?? store.id ?? store.store_id ?? ""),
     name: String(store.name ?? pick("store_id") ?? ""),
     address: line,
     lat: numberOrNull(location.lat ?? store.lat),
@@ -53,11 +54,22 @@ export function normalizeStore(raw) {
     distanceKm: numberOrNull(pick("distance_km")),
     level: LEVELS.includes(level) ? level : null,
     availableQty: numberOrNull(pick("available_qty")),
-    openNow: boolOrNull(pick("open_now") ?? hours.open_now),
+    openNow: pick("temporarily_closed") === true ? false : boolOrNull(pick("open_now") ?? hours.open_now),
     today: arrayOrNull(pick("hours_today") ?? pick("today_hours") ?? hours.today),
-    nextChangeAt: pick("next_change_at") ?? hours.next_change_at ?? null,
+    nextChangeAt: pick("next_change")?.at ?? pick("next_change_at") ?? hours.next_change_at ?? null,
+    stale: pick("stale") === true,
     simulated: Boolean(pick("simulated")),
   };
+}
+
+/**
+ * The product's display name from an availability answer, or null.
+ * @param {any} body
+ * @returns {string | null}
+ */
+export function productName(body) {
+  const name = body?.product?.name;
+  return typeof name === "string" && name.trim() ? name.trim() : null;
 }
 
 /**

@@ -3,7 +3,8 @@
  *
  * Attributes: `api-key` (publishable key), `sku` (optional: without it, a plain store finder),
  * `lang` (fr|en), `radius-km`, `units` (km|mi), `map` (show a lazy map), `tile-url`,
- * `tile-attribution`, `api-base`, `lat`/`lon` (search there at once), `product-name`.
+ * `tile-attribution`, `api-base`, `lat`/`lon` (search there at once), `product-name`,
+ * `country` (ISO code that the search box prefers, e.g. "FR").
  * Events (bubbling, composed): `locator:results`, `locator:store-selected`, `locator:reserved`,
  * `locator:error`. This module defines no tag: see define.js.
  * @module store-locator
@@ -17,7 +18,7 @@ import { pickLang, t } from "./i18n.js";
 import { parseRadius, placeFromAttributes, placeFromGeocode } from "./places.js";
 import { maxQuantity, reservationBody, validateReservation } from "./reserve.js";
 import {
-  applyFilters, hasStock, openingLine, orderRows, storesFromResponse, todayLine, widerRadius,
+  applyFilters, hasStock, openingLine, orderRows, productName, storesFromResponse, todayLine, widerRadius,
 } from "./results.js";
 import { defaultStorage, LAST_PLACE, myStoreName, recall, remember } from "./storage.js";
 import { LOCATOR_CSS } from "./styles.js";
@@ -31,7 +32,7 @@ const SHEETS = new Map();
 
 const OBSERVED = [
   "api-key", "sku", "lang", "radius-km", "units", "map", "tile-url", "tile-attribution",
-  "api-base", "lat", "lon", "product-name",
+  "api-base", "lat", "lon", "product-name", "country",
 ];
 
 export class StoreLocatorElement extends HTMLElement {
@@ -65,6 +66,7 @@ export class StoreLocatorElement extends HTMLElement {
       submitting: false,
       /** @type {{body: string, key: string} | null} */ attempt: null,
       /** @type {any} */ reservation: null,
+      /** @type {string | null} */ product: null,
     };
     this._map = null;
     this._mapLoading = null;
@@ -283,7 +285,7 @@ export class StoreLocatorElement extends HTMLElement {
     this._render();
     let place;
     try {
-      place = placeFromGeocode(await this._client.geocode(query, this.lang, signal), query);
+      place = placeFromGeocode(await this._client.geocode(query, this.getAttribute("country"), signal), query);
     } catch (error) {
       if (seq !== this._seq) return;
       if (error instanceof ApiError && error.kind === "http" && (error.status === 404 || error.status === 422)) {
@@ -333,6 +335,7 @@ export class StoreLocatorElement extends HTMLElement {
     }
     if (seq !== this._seq) return;
     this._state.rows = storesFromResponse(body);
+    this._state.product = productName(body);
     this._state.status = "ready";
     this._render();
     const shown = this._shownRows();
@@ -556,6 +559,7 @@ export class StoreLocatorElement extends HTMLElement {
         h("span", { text: this._t(`level_${row.level}`) }),
         row.availableQty !== null && row.level !== "out_of_stock"
           ? h("span", { text: `(${this._t("qtyAvailable", { n: row.availableQty })})` }) : null,
+        row.stale ? h("span", { class: "simulated", text: `(${this._t("stale")})` }) : null,
         row.simulated ? h("span", { class: "simulated", text: `(${this._t("simulated")})` }) : null);
       lines.push(level);
     }
@@ -696,7 +700,7 @@ export class StoreLocatorElement extends HTMLElement {
   }
 
   _productName() {
-    return this.getAttribute("product-name") || this._t("product", { sku: this._sku });
+    return this.getAttribute("product-name") || this._state.product || this._t("product", { sku: this._sku });
   }
 
   async _submitReservation() {
