@@ -15,7 +15,7 @@ from locator.availability.schemas import (
 )
 from locator.es import get_es
 from locator.stores import http
-from locator.stores.queries import Point
+from locator.stores.queries import Point, decode_cursor
 from locator.stores.service import StoreCache
 from locator.stores.views import GEOJSON_DOC
 from locator.tenants.auth import current_key, current_tenant, require_key
@@ -58,6 +58,7 @@ def availability(args: dict):
     quantities, `available_qty`. With `include_out_of_stock=true`, the nearby stores without
     the product follow, so a page is never empty while stores are near. An unknown sku is a 404.
     """
+    decode_cursor(args.get("cursor"))  # a bad cursor is a 400 before anything is looked up
     ctx = _context()
     _, products = _caches()
     product = service.require_products(ctx, products, [args["sku"]])[args["sku"]]
@@ -83,6 +84,7 @@ def basket(args: dict):
     Stores that can supply everything come first (nearest first), then partial ones ranked by
     the units they can supply, each with what is available and missing per line.
     """
+    decode_cursor(args.get("cursor"))
     merged: dict[str, int] = {}
     for item in args["items"]:
         merged[item["sku"]] = merged.get(item["sku"], 0) + item["qty"]
