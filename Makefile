@@ -13,7 +13,7 @@ TEST_REDIS_PORT ?= 6391
 
 export PORT HOST
 
-.PHONY: run test setup venv widgets system-deps es-start lint bench clean
+.PHONY: run test setup venv widgets system-deps browser-deps es-start lint bench clean
 
 run: setup system-deps ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
 	scripts/redis.sh start $(REDIS_PORT)
@@ -23,7 +23,8 @@ run: setup system-deps ## Set everything up and serve the API with demo data on 
 	RATELIMIT_STORAGE_URI=$${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:$(REDIS_PORT)/0} \
 	  exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: setup system-deps ## Set everything up and run the whole test suite against a real node
+test: setup system-deps browser-deps ## Set everything up and run the whole test suite against a real node
+	cd widgets && node --test test/
 	scripts/redis.sh start $(TEST_REDIS_PORT)
 	ES_PORT=$(TEST_ES_PORT) $(BIN)/locator es start
 	ES_PORT=$(TEST_ES_PORT) RATELIMIT_STORAGE_URI=redis://127.0.0.1:$(TEST_REDIS_PORT)/0 \
@@ -34,6 +35,10 @@ setup: venv widgets
 system-deps: ## Install the system packages the service runs with (Redis), when missing
 	@command -v redis-server >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; }
+
+browser-deps: ## Install Debian's Chromium for the browser tests, when missing (browser downloads fail here)
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation; }
 
 venv: $(VENV)/.installed
 
