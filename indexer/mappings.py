@@ -17,6 +17,8 @@ STORES = {
         "city": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
         "country": {"type": "keyword"},
         "location": {"type": "geo_point"},
+        # exact (from the file) or the geocoder's precision: address | postcode | city
+        "location_precision": {"type": "keyword"},
         "phone": {"type": "keyword", "index": False},
         "timezone": {"type": "keyword"},
         "opening_hours": {"type": "keyword", "index": False},

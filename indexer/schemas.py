@@ -1,0 +1,273 @@
+"""Row validation (marshmallow): one schema per kind, fed the fields a reader found.
+
+Values arrive as text (CSV) or JSON values; surrounding spaces are trimmed and an empty optional
+value counts as absent. What a schema returns is clean: typed values, ids trimmed, hours in
+OpenStreetMap syntax, services as a list of slugs. Coordinates may still be missing on a store
+(the loader geocodes it), and its time zone is resolved once the coordinates are known.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from indexer.geocode import country_code
+from indexer.hours import HoursError, normalize_hours
+from indexer.text import fold
+from indexer.timezones import TimezoneError, parse_timezone
+
+STORE_STATUSES = ("open", "temporarily_closed", "removed")
+OUT_OF_STOCK_VALUES = {"out_of_stock", "out of stock", "outofstock"}
+_SLUG = re.compile(r"[^0-9a-z]+")
+_INTEGER = re.compile(r"^\+?\d+$")
+
+
+def _clean(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    cleaned = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if value in ("", None):
+            continue  # absent: required fields then say "missing", optional ones take defaults
+        cleaned[key] = value
+    return cleaned
+
+
+def service_slug(name: str) -> str:
+    """Return a service name as a slug (`Geek Squad Services` -> `geek_squad_services`)."""
+    return _SLUG.sub("_", fold(name)).strip("_")
+
+
+class Id(fields.String):
+    """A trimmed, non-empty identifier (numbers in JSON are accepted as their text)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValidationError("must be text or a whole number")
+        text = str(value).strip()
+        if not text:
+            raise ValidationError("must not be empty")
+        if len(text) > 256 or "\x1f" in text:
+            raise ValidationError("must be at most 256 characters, without control characters")
+        return text
+
+
+class Text(fields.String):
+    """Free text; numbers in JSON are accepted as their text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class Lower(Text):
+    """Text compared without case (`Open` is `open`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).lower()
+
+
+class Coordinate(fields.Float):
+    """A finite decimal number (a comma as decimal mark is refused, not guessed)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("must be a number")
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if not math.isfinite(number):
+            raise ValidationError("must be a finite number")
+        return number
+
+
+class Quantity(fields.Integer):
+    """A non-negative whole number of units."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("must be a whole number")
+        if isinstance(value, str):
+            if not _INTEGER.match(value):
+                raise ValidationError("must be a whole number of units, 0 or more")
+            return int(value)
+        if isinstance(value, float) and not value.is_integer():
+            raise ValidationError("must be a whole number of units, 0 or more")
+        if not isinstance(value, int | float):
+            raise ValidationError("must be a whole number of units, 0 or more")
+        if value < 0:
+            raise ValidationError("must be 0 or more")
+        return int(value)
+
+
+class AwareDateTime(fields.Field):
+    """An ISO 8601 date and time with its UTC offset (`2026-11-25T09:00:00+01:00`, or `Z`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+            except ValueError as exc:
+                raise ValidationError("must be an ISO 8601 date and time, e.g. 2026-11-25T09:00:00+01:00") \
+                    from exc
+        else:
+            raise ValidationError("must be an ISO 8601 date and time")
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            raise ValidationError("needs a UTC offset, e.g. 2026-11-25T09:00:00+01:00 or …Z")
+        return parsed
+
+
+class RowSchema(Schema):
+    """Common behaviour: trimmed values, empty means absent, unknown keys ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _trim(self, data, **kwargs):
+        return _clean(data)
+
+
+class StoreRowSchema(RowSchema):
+    """A store row; `lat`/`lon` both or neither (missing ones are geocoded from the address)."""
+
+    store_id = Id(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=300))
+    street = Text(load_default="")
+    postcode = Text(load_default="", validate=validate.Length(max=20))
+    city = Text(load_default="")
+    country = Text(load_default="")
+    lat = Coordinate(load_default=None, validate=validate.Range(-90, 90, error="must be between -90 and 90"))
+    lon = Coordinate(load_default=None,
+                     validate=validate.Range(-180, 180, error="must be between -180 and 180"))
+    phone = Text(load_default="")
+    timezone = Text(load_default="")
+    opening_hours = fields.Raw(load_default="")
+    services = fields.Raw(load_default=list)
+    status = Lower(load_default="open", validate=validate.OneOf(STORE_STATUSES))
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        errors: dict[str, list[str]] = {}
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            missing = "lon" if data.get("lon") is None else "lat"
+            errors[missing] = ["lat and lon go together: give both or neither"]
+        if data.get("country") and country_code(data["country"]) is None:
+            errors["country"] = [f"unknown country {data['country']!r} (ISO 3166 code, e.g. FR)"]
+        if data.get("timezone"):
+            try:
+                parse_timezone(data["timezone"])
+            except TimezoneError as exc:
+                errors["timezone"] = [str(exc)]
+        hours = data.get("opening_hours")
+        if hours:
+            if not isinstance(hours, str):
+                errors["opening_hours"] = ["must be text in OpenStreetMap opening_hours syntax"]
+            else:
+                try:
+                    normalize_hours(hours)
+                except HoursError as exc:
+                    errors["opening_hours"] = [str(exc)]
+        services = data.get("services")
+        if not isinstance(services, str | list) or any(not isinstance(s, str) for s in
+                                                       (services if isinstance(services, list) else [])):
+            errors["services"] = ["must be names separated by | (or a JSON list of names)"]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _finish(self, data: dict, **kwargs) -> dict:
+        if data.get("country"):
+            data["country"] = country_code(data["country"])
+        if data.get("opening_hours"):
+            data["opening_hours"] = normalize_hours(data["opening_hours"])
+        services = data.get("services") or []
+        names = services.split("|") if isinstance(services, str) else services
+        data["services"] = sorted({service_slug(s) for s in names if service_slug(s)})
+        return data
+
+
+class ProductRowSchema(RowSchema):
+    """A product row."""
+
+    sku = Id(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=500))
+    brand = Text(load_default="")
+    category = Text(load_default="")
+    gtin = Text(load_default="", validate=validate.Regexp(r"^(\d{8}|\d{12}|\d{13}|\d{14})$",
+                                                         error="must be 8, 12, 13 or 14 digits"))
+    price = fields.Float(load_default=None, allow_nan=False,
+                         validate=validate.Range(min=0, error="must be 0 or more"))
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        gtin = data.get("gtin")
+        if gtin and not gtin_check_digit_ok(gtin):
+            raise ValidationError({"gtin": [f"check digit of {gtin} is wrong"]})
+
+
+def gtin_check_digit_ok(gtin: str) -> bool:
+    """Return True when the last digit of a GTIN-8/12/13/14 matches the others."""
+    digits = [int(d) for d in gtin]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+class StockRowSchema(RowSchema):
+    """A stock count: `on_hand` units at `as_of`. A Google feed's `availability` may stand in for 0."""
+
+    store_id = Id(required=True)
+    sku = Id(required=True)
+    on_hand = Quantity(load_default=None)
+    as_of = AwareDateTime(required=True)
+    availability = Text(load_default="")
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        if data.get("on_hand") is None and data.get("availability", "").lower() not in OUT_OF_STOCK_VALUES:
+            raise ValidationError({"on_hand": ["missing (a quantity is needed unless out_of_stock)"]})
+
+    @post_load
+    def _finish(self, data: dict, **kwargs) -> dict:
+        if data.get("on_hand") is None:
+            data["on_hand"] = 0
+        return data
+
+
+SCHEMAS: dict[str, type[RowSchema]] = {
+    "stores": StoreRowSchema,
+    "products": ProductRowSchema,
+    "stock": StockRowSchema,
+}
+
+
+def all_errors(messages: Any) -> list[tuple[str, str]]:
+    """Return every (field, reason) of a marshmallow error dict, in field order."""
+    found: list[tuple[str, str]] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            for _field, reason in all_errors(value):
+                found.append((key if key != "_schema" else "", reason))
+    elif isinstance(messages, list):
+        for item in messages:
+            found.extend(all_errors(item) if not isinstance(item, str) else [("", item)])
+    else:
+        found.append(("", str(messages)))
+    return found

@@ -1,0 +1,273 @@
+"""Stock writers: incremental loads through the one stock write path, full loads into a new index.
+
+Incremental (the default): every batch goes through `locator.stock.service.apply_stock_batch`, the
+path the API's `PUT /v1/stock` uses too: unknown stores and skus are rejected, an older `as_of` than
+the stored one is stale, the same count twice is unchanged, and reservation holds kept inside the
+stock documents survive.
+
+Full (`--full`): a new index is built with plain bulk requests (fast), with the same rules:
+
+- the documents of other tenants are copied first (an alias covers every tenant);
+- within the file, the latest `as_of` of a (store, sku) wins: documents carry `as_of` as an
+  external version (`version_type=external_gte`), so an older row meets a conflict and is stale;
+- against the live index, a row older than the live document is stale and the live count is kept,
+  and the live document's holds are carried into the new one;
+- live documents whose row was rejected, or that hold active reservations while absent from the
+  file, are carried over unchanged;
+- just before the swap, documents the live index received during the load (counts pushed through
+  the API, new or released holds: every writer sets `updated_at`) are merged into the new index,
+  twice, the second pass right before the alias moves.
+
+The remaining window: a write to the live index between the second catch-up scan and the alias
+swap (typically well under a second) is not in the new index. A count pushed then is simply pushed
+again by the store system; a hold placed then would be missing; `locator index rollback stock`
+does not recover it. Run full stock loads when reservations are quiet, or use incremental loads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from indexer import aliases
+from indexer.bulk import BulkSender, action_line, source_line
+from indexer.catalogue import EmptyLoad
+from indexer.loader import LoadContext, Row, Writer
+from indexer.mappings import stock_id
+from locator.es import index_name
+from locator.stock import model
+from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stock_batch, store_fields
+
+_OUTCOME_FIELD = {"unknown store_id": "store_id", "unknown sku": "sku"}
+
+
+def _extra_fields(ctx: LoadContext) -> dict:
+    return {"demo": True, "simulated": True} if ctx.options.demo else {}
+
+
+class StockWriter(Writer):
+    """Incremental stock load through apply_stock_batch."""
+
+    batch_size = 1000
+
+    def __init__(self, ctx: LoadContext) -> None:
+        super().__init__(ctx)
+        self.cache = CatalogueCache()
+
+    def write(self, batch: list[Row]) -> None:
+        rows = [StockRow(r.data["store_id"], r.data["sku"], r.data["on_hand"], r.data["as_of"])
+                for r in batch]
+        outcomes = apply_stock_batch(self.ctx.es, self.ctx.config, self.ctx.options.tenant, rows,
+                                     cache=self.cache, extra_fields=_extra_fields(self.ctx) or None)
+        summary = self.ctx.summary
+        for row, outcome in zip(batch, outcomes, strict=True):
+            if outcome.outcome == model.CREATED:
+                summary.indexed += 1
+            elif outcome.outcome == model.UPDATED:
+                summary.updated += 1
+            elif outcome.outcome == model.UNCHANGED:
+                summary.unchanged += 1
+            elif outcome.outcome == model.STALE:
+                summary.stale += 1
+            else:
+                reason = outcome.reason or REJECTED
+                field = next((f for prefix, f in _OUTCOME_FIELD.items() if reason.startswith(prefix)), "")
+                self.ctx.reject(row.line, row.raw, field, reason)
+
+    def finish(self) -> None:
+        self.ctx.es.indices.refresh(index=index_name(self.ctx.config, "stock"))
+
+
+def _millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+class FullStockWriter(Writer):
+    """Full stock load into a new index, carrying live holds and never going back in time."""
+
+    batch_size = 2000
+
+    def __init__(self, ctx: LoadContext) -> None:
+        super().__init__(ctx)
+        self.tenant = ctx.options.tenant
+        self.alias = index_name(ctx.config, "stock")
+        self.started = datetime.now(UTC)
+        self.stamp = self.started.isoformat()
+        self.live: str | None = None
+        self.build: str | None = None
+        self.stores: dict[str, dict] = {}
+        self.skus: set[str] = set()
+        self.has_live = False
+        self.good = 0
+        self.rejected_ids: set[str] = set()
+        self.sender = BulkSender(ctx.es, threads=2)
+        self.extra = _extra_fields(ctx)
+
+    def begin(self) -> None:
+        es, config = self.ctx.es, self.ctx.config
+        tenant_query = {"term": {"tenant": self.tenant}}
+        for hit in aliases.scan(es, index_name(config, "stores"), tenant_query,
+                                source=["store_id", "location", "status", "services"]):
+            self.stores[hit["_source"]["store_id"]] = store_fields(hit["_source"])
+        for hit in aliases.scan(es, index_name(config, "products"), tenant_query, source=["sku"]):
+            self.skus.add(hit["_source"]["sku"])
+        self.live = aliases.live_index(es, self.alias)
+        self.build = aliases.create_build(es, config, "stock")
+        if self.live:
+            self.has_live = es.count(index=self.live, query=tenant_query)["count"] > 0
+            aliases.copy_docs(es, self.live, self.build, {"bool": {"must_not": tenant_query}})
+
+    def rejected(self, data: dict) -> None:
+        store_id, sku = data.get("store_id"), data.get("sku")
+        if isinstance(store_id, str | int) and isinstance(sku, str | int):
+            self.rejected_ids.add(stock_id(self.tenant, str(store_id).strip(), str(sku).strip()))
+
+    def write(self, batch: list[Row]) -> None:
+        now = datetime.now(UTC)
+        accepted: list[Row] = []
+        for row in batch:
+            data = row.data
+            if data["store_id"] not in self.stores:
+                self._reject(row, "store_id", f"unknown store_id {data['store_id']!r}")
+            elif data["sku"] not in self.skus:
+                self._reject(row, "sku", f"unknown sku {data['sku']!r}")
+            else:
+                accepted.append(row)
+        live_docs: dict[str, dict] = {}
+        if self.has_live and accepted:
+            ids = [stock_id(self.tenant, r.data["store_id"], r.data["sku"]) for r in accepted]
+            for doc in self.ctx.es.mget(index=self.live, ids=ids)["docs"]:
+                if doc.get("found"):
+                    live_docs[doc["_id"]] = doc["_source"]
+        lines: list[str] = []
+        context: list[tuple[Row, str]] = []
+        for row in accepted:
+            data = row.data
+            doc_id = stock_id(self.tenant, data["store_id"], data["sku"])
+            doc, outcome = self._document(data, live_docs.get(doc_id), now)
+            version = _millis(model.parse_time(doc["as_of"]))
+            lines += [action_line("index", self.build, doc_id, version=version, version_type="external_gte"),
+                      source_line(doc)]
+            context.append((row, outcome))
+        self.sender.submit(lines, context, self._done)
+
+    def _document(self, data: dict, live: dict | None, now: datetime) -> tuple[dict, str]:
+        merge = model.merge_count(live, data["on_hand"], data["as_of"], now)
+        if merge.outcome in (model.STALE, model.UNCHANGED):
+            doc = {**live, **self.stores[data["store_id"]]}
+            return doc, merge.outcome
+        doc = {
+            "tenant": self.tenant,
+            "store_id": data["store_id"],
+            "sku": data["sku"],
+            **self.stores[data["store_id"]],
+            "on_hand": data["on_hand"],
+            "as_of": data["as_of"].isoformat(),
+            "holds": merge.holds,
+            "held": model.held_qty(merge.holds, now),
+            "updated_at": self.stamp,
+            **self.extra,
+        }
+        return doc, merge.outcome
+
+    def _reject(self, row: Row, field: str, reason: str) -> None:
+        self.rejected_ids.add(stock_id(self.tenant, str(row.data["store_id"]), str(row.data["sku"])))
+        self.ctx.reject(row.line, row.raw, field, reason)
+
+    def _done(self, context: list[tuple[Row, str]], items: list[dict]) -> None:
+        summary = self.ctx.summary
+        for (row, outcome), item in zip(context, items, strict=True):
+            status = item.get("status", 500)
+            if status < 300:
+                self.good += 1
+                if item.get("result") == "updated":
+                    summary.stale += 1  # a later row of the file replaced an earlier, older one
+                elif outcome == model.CREATED:
+                    summary.indexed += 1
+                elif outcome == model.UPDATED:
+                    summary.updated += 1
+                elif outcome == model.UNCHANGED:
+                    summary.unchanged += 1
+                else:
+                    summary.stale += 1
+            elif status == 409:
+                self.good += 1
+                summary.stale += 1  # the file has a newer count of this (store, sku) already written
+            else:
+                error = item.get("error") or {}
+                self._reject(row, "", f"Elasticsearch refused it: {error.get('type')}: {error.get('reason')}")
+
+    def finish(self) -> None:
+        es = self.ctx.es
+        self.sender.close()
+        if self.good == 0:
+            raise EmptyLoad(f"no valid stock row in {self.ctx.source.path}: the live index is kept as it is")
+        if self.live:
+            first = datetime.now(UTC)
+            self._catch_up(since=self.started, with_holds=True)
+        aliases.finish_build(es, self.ctx.config, self.build)
+        if self.live:
+            self._catch_up(since=first, with_holds=False)
+        aliases.swap(es, self.alias, self.live, self.build,
+                     meta={"loaded_at": datetime.now(UTC).isoformat(), "tenant": self.tenant,
+                           "source": str(self.ctx.source.path)})
+        self.build = None
+
+    def abort(self) -> None:
+        self.sender.close()
+        if self.build:
+            aliases.drop(self.ctx.es, self.build)
+            self.build = None
+
+    def _catch_up(self, since: datetime, with_holds: bool) -> None:
+        """Merge into the new index what the live one holds that the file does not override."""
+        es = self.ctx.es
+        es.indices.refresh(index=self.live)
+        should: list[dict] = [{"range": {"updated_at": {"gte": since.isoformat()}}}]
+        if with_holds:
+            should.append({"bool": {"filter": [{"term": {"tenant": self.tenant}},
+                                               {"range": {"held": {"gt": 0}}}]}})
+            if self.rejected_ids:
+                should.append({"ids": {"values": sorted(self.rejected_ids)}})
+        query = {"bool": {"should": should, "minimum_should_match": 1}}
+        now = datetime.now(UTC)
+        batch: list[dict] = []
+        for hit in aliases.scan(es, self.live, query):
+            batch.append(hit)
+            if len(batch) >= 1000:
+                self._merge_live(batch, now)
+                batch = []
+        if batch:
+            self._merge_live(batch, now)
+        es.indices.refresh(index=self.build)
+
+    def _merge_live(self, hits: list[dict], now: datetime) -> None:
+        es = self.ctx.es
+        mine = [h["_id"] for h in hits if h["_source"].get("tenant") == self.tenant]
+        built = {}
+        if mine:
+            built = {d["_id"]: d["_source"] for d in es.mget(index=self.build, ids=mine)["docs"]
+                     if d.get("found")}
+        lines: list[str] = []
+        for hit in hits:
+            live = hit["_source"]
+            new = built.get(hit["_id"]) if live.get("tenant") == self.tenant else None
+            doc = live if new is None else merge_into(new, live, now)
+            lines += [action_line("index", self.build, hit["_id"]), source_line(doc)]
+        response = es.options(request_timeout=300).bulk(operations="\n".join(lines) + "\n")
+        if response.get("errors"):
+            failed = [i for i in response["items"] if next(iter(i.values())).get("status", 500) >= 300]
+            raise RuntimeError(f"carrying live stock documents over failed: {failed[:3]}")
+
+
+def merge_into(new: dict, live: dict, now: datetime) -> dict:
+    """Return the new document with the live one's holds, and its count when the live one is newer."""
+    doc = dict(new)
+    if model.parse_time(live["as_of"]) > model.parse_time(new["as_of"]):
+        doc["on_hand"], doc["as_of"] = live["on_hand"], live["as_of"]
+    merge = model.merge_count(live, doc["on_hand"],
+                              model.parse_time(doc["as_of"]), now)
+    holds = merge.holds if merge.outcome != model.STALE else live.get("holds") or []
+    doc["holds"] = holds
+    doc["held"] = model.held_qty(holds, now)
+    doc["updated_at"] = max(new.get("updated_at", ""), live.get("updated_at", ""))
+    return doc
