@@ -37,6 +37,7 @@ MIN_POPULATION_FOR_OTHER_NAMES = 100_000
 CACHE_SIZE = 20_000
 _US_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _HAS_DIGIT = re.compile(r"\d")
+_NO_SPACES_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana and CJK ideographs
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,13 @@ class OfflineGeocoder(Geocoder):
               admin1: str | None) -> _Town | None:
         words = [w for w in fold(part).split() if not _HAS_DIGIT.search(w)]
         # "12 rue de la Paix 75002 Paris" -> try the longest tail first: "paris" is found last.
-        for start in range(len(words)):
-            candidates = towns.get(" ".join(words[start:]), [])
+        names = [" ".join(words[start:]) for start in range(len(words))]
+        if len(words) == 1 and _NO_SPACES_SCRIPT.search(words[0]):
+            # Chinese and Japanese write "北京四元桥商场" (Beijing Siyuanqiao store) without spaces:
+            # the town is the longest known prefix.
+            names += [words[0][:end] for end in range(len(words[0]) - 1, 1, -1)]
+        for name in names:
+            candidates = towns.get(name, [])
             if country:
                 candidates = [t for t in candidates if t.country == country]
             if admin1:

@@ -37,7 +37,8 @@ def default_rejects_path(source: Source) -> Path:
     """Return where the rejects file of `source` goes."""
     name = f"{source.path.stem}.rejects{source.rejects_suffix}"
     folder = source.path.parent
-    if os.access(folder, os.W_OK):
+    # Root may write anywhere: a folder without write bits is treated as read-only all the same.
+    if os.access(folder, os.W_OK) and folder.stat().st_mode & 0o222:
         return folder / name
     return Path.cwd() / name
 

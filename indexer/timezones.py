@@ -58,7 +58,17 @@ def parse_timezone(value: str) -> tuple[str | None, str | None]:
             # POSIX-style names: Etc/GMT-1 is one hour ahead of UTC.
             offset_zone = "Etc/GMT" if hours == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
         return None, offset_zone  # "" for offsets with minutes: no Etc zone exists for them
-    raise TimezoneError(f"{value!r} is not an IANA time zone (e.g. Europe/Paris)")
+    raise TimezoneError(f"{value!r} is not an IANA time zone (e.g. Europe/Paris){_suggest(value)}")
+
+
+def _suggest(value: str) -> str:
+    # Files cut long names ("America/Dawson_Cree"): name the zone, do not guess it silently.
+    for token in value.split():
+        if "/" in token:
+            matches = [name for key, name in _zones().items() if key.startswith(token.lower())]
+            if len(matches) == 1:
+                return f"; did you mean {matches[0]}?"
+    return ""
 
 
 def resolve_timezone(value: str | None, lat: float | None, lon: float | None) -> str:
