@@ -16,6 +16,7 @@ REQUEST_ID_HEADER = "X-Request-Id"
 # Accept a caller's id only when it is short and plain, so logs cannot be forged through it.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_log = logging.getLogger("locator.access")
+QUIET_TRACEBACKS = ("elastic_transport.",)
 
 
 class JsonFormatter(logging.Formatter):
@@ -31,7 +32,11 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in self._skip})
-        if record.exc_info:
+        if record.exc_info and record.name.startswith(QUIET_TRACEBACKS):
+            # The client retries and logs every failed attempt with its traceback: during an
+            # outage that is pages of noise per request. The error itself says enough.
+            entry["error"] = f"{record.exc_info[0].__name__}: {record.exc_info[1]}"[:500]
+        elif record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 

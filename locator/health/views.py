@@ -32,7 +32,8 @@ def readyz():
         return problem(
             503,
             "Not ready",
-            f"Elasticsearch at {config.es_url} is unreachable ({type(exc).__name__}).",
+            # No address in a public answer: it would map the internal network.
+            f"Elasticsearch is unreachable ({type(exc).__name__}).",
             type_slug="not-ready",
             headers={"Retry-After": "5"},
         )
