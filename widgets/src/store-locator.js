@@ -496,7 +496,7 @@ export class StoreLocatorElement extends HTMLElement {
       text: this._t("resultsHeading", { place: state.place.label }),
     });
     if (shown.length) {
-      return [heading, h("ol", { class: "list", part: "list", "aria-labelledby": this._ids.heading },
+      return [heading, h("ol", { class: "list", part: "list", "data-list": "results", "aria-labelledby": this._ids.heading },
         shown.map((row) => this._storeItem(row, { reservable: true })))];
     }
     const parts = [heading];
@@ -525,7 +525,7 @@ export class StoreLocatorElement extends HTMLElement {
     if (without.length) {
       const id = uid("sl-without");
       parts.push(h("h3", { id, text: this._t("nearestWithout") }),
-        h("ol", { class: "list", part: "list", "aria-labelledby": id },
+        h("ol", { class: "list", part: "list", "data-list": "without-stock", "aria-labelledby": id },
           without.map((row) => this._storeItem(row, { reservable: false }))));
     }
     return parts;
