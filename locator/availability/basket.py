@@ -14,7 +14,7 @@ from locator.availability.service import Context, public_state, stock_state
 from locator.es import index_name
 from locator.stores import queries as store_queries
 from locator.stores.queries import Point
-from locator.stores.service import Page, store_summary
+from locator.stores.service import Page, search_hits, store_summary
 
 PAGE = 5000
 MAX_DOCS = 200_000  # bounds one request's work: 50 skus x 4,000 stores
@@ -60,7 +60,7 @@ def _read_stock(ctx: Context, req: BasketRequest) -> tuple[dict[str, dict[str, d
     read = 0
     while read < MAX_DOCS:
         body = stock_search_body(search, PAGE, after)
-        hits = ctx.es.search(index=index_name(ctx.config, "stock"), **body)["hits"]["hits"]
+        hits = search_hits(ctx.es, index_name(ctx.config, "stock"), body)
         for hit in hits:
             source = hit["_source"]
             per_store.setdefault(source["store_id"], {})[source["sku"]] = source

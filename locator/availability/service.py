@@ -28,7 +28,7 @@ from locator.es import index_name
 from locator.stock import model
 from locator.stores import queries as store_queries
 from locator.stores.queries import Point, StoreSearch
-from locator.stores.service import Page, StoreCache, store_summary
+from locator.stores.service import Page, StoreCache, search_hits, store_summary
 from locator.tenants.service import Tenant
 
 PHASE_WITH, PHASE_WITHOUT = 1, 2
@@ -189,7 +189,7 @@ def _stock_search(ctx: Context, req: AvailabilityRequest) -> StockSearch:
 
 def _fetch_with(ctx: Context, req: AvailabilityRequest, after: list | None, size: int) -> list[dict]:
     body = stock_search_body(_stock_search(ctx, req), size, after)
-    return ctx.es.search(index=index_name(ctx.config, "stock"), **body)["hits"]["hits"]
+    return search_hits(ctx.es, index_name(ctx.config, "stock"), body)
 
 
 def _convert_with(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
@@ -216,7 +216,7 @@ def _fetch_without(ctx: Context, req: AvailabilityRequest, after: list | None, s
     search = StoreSearch(tenant=ctx.tenant, point=req.point, radius_km=req.radius_km,
                          services=req.services)
     body = store_queries.store_search_body(search, size, after)
-    return ctx.es.search(index=index_name(ctx.config, "stores"), **body)["hits"]["hits"]
+    return search_hits(ctx.es, index_name(ctx.config, "stores"), body)
 
 
 def _convert_without(ctx: Context, req: AvailabilityRequest, hits: list[dict]):

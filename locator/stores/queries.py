@@ -15,6 +15,8 @@ from locator.errors import ValidationFailed
 
 # ES returns `_geo_distance` sort values in the unit asked for; arc = great-circle distance.
 DISTANCE_UNIT = "km"
+# Only what listings read: less JSON to send and parse per request.
+HITS_FILTER_PATH = "hits.hits._source,hits.hits.sort"
 STORE_SOURCE = ["store_id", "name", "street", "postcode", "city", "country", "location", "phone",
                 "timezone", "opening_hours", "services", "status", "updated_at"]
 

@@ -31,6 +31,12 @@ class Page:
     next_cursor: str | None
 
 
+def search_hits(es: Elasticsearch, index: str, body: dict) -> list[dict]:
+    """Run a search and return its hits (each with `_source` and `sort` only)."""
+    response = es.search(index=index, filter_path=queries.HITS_FILTER_PATH, **body)
+    return response.get("hits", {}).get("hits", [])
+
+
 def store_summary(source: dict, now: datetime, distance: float | None = None) -> dict:
     """Return a store as listings show it, with its hours evaluated at `now` in its time zone."""
     closed = source.get("status") == TEMPORARILY_CLOSED
@@ -84,7 +90,7 @@ def search_stores(
         # One extra hit tells whether a next page exists without another round trip.
         size = min(max(limit * 3, OPEN_NOW_BATCH), 1000) if open_now else limit + 1
         body = queries.store_search_body(search, size, search_after)
-        hits = es.search(index=index, **body)["hits"]["hits"]
+        hits = search_hits(es, index, body)
         scanned += len(hits)
         for hit in hits:
             if len(results) == limit:
