@@ -49,6 +49,13 @@ class StockBatchSchema(Schema):
                        metadata={"description": f"1 to {MAX_BATCH_ROWS} counts."})
 
 
+class StockBatchArgs(Schema):
+    wait_for_visible = fields.Boolean(load_default=False, metadata={
+        "description": "Answer only once searches see the applied rows (at most about one "
+                       "second later); by default the answer comes as soon as the rows are "
+                       "durable, and searches see them within the refresh interval (1 s)."})
+
+
 class StockRowResultSchema(Schema):
     index = fields.Integer(metadata={"description": "Position of the row in the batch."})
     store_id = fields.String(allow_none=True)

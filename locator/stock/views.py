@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from locator.errors import ServiceUnavailable
 from locator.es import get_es
 from locator.stock import model
-from locator.stock.schemas import InvalidRow, StockBatchResultSchema, StockBatchSchema
+from locator.stock.schemas import InvalidRow, StockBatchArgs, StockBatchResultSchema, StockBatchSchema
 from locator.stock.service import APPLIED, RowOutcome, StockRow, apply_stock_batch
 from locator.tenants.auth import current_tenant, require_key
 
@@ -27,12 +27,13 @@ def _result(index: int, row: dict, outcome: RowOutcome) -> dict:
 
 
 @blp.route("/stock", methods=["PUT"])
+@blp.arguments(StockBatchArgs, location="query")
 @blp.arguments(StockBatchSchema)
 @blp.response(200, StockBatchResultSchema)
 @blp.alt_response(503, description="Elasticsearch failed during the batch: rows not reported "
                   "`applied` may or may not be stored; send the same batch again (it is idempotent).")
 @require_key("secret")
-def put_stock(batch: dict):
+def put_stock(args: dict, batch: dict):
     """Apply up to 1,000 counts `{store_id, sku, on_hand, as_of}` from a store system.
 
     Each row is `applied` (stored durably: Elasticsearch acknowledged it after its translog
@@ -47,7 +48,8 @@ def put_stock(batch: dict):
     try:
         outcomes = apply_stock_batch(
             get_es(), config, tenant, [StockRow(r["store_id"], r["sku"], r["on_hand"], r["as_of"])
-                                       for _, r in valid])
+                                       for _, r in valid],
+            refresh="wait_for" if args["wait_for_visible"] else False)
     except ApiError as exc:
         if exc.meta.status != 429 and exc.meta.status < 500:
             raise

@@ -75,3 +75,19 @@ def test_openapi_documents_the_row_schema(client):
     spec = client.get("/openapi.json").json
     assert "StockRow" in spec["components"]["schemas"]
     assert "put" in spec["paths"]["/v1/stock"]
+
+
+def test_wait_for_visible_answers_once_searches_see_the_count(client, es, config, tenant):
+    _seed(es, config, tenant)
+    headers = tenant.headers("secret")
+    for minutes, on_hand in enumerate((7, 4)):
+        row = _row("A", on_hand, T0 + timedelta(minutes=minutes))
+        response = client.put("/v1/stock?wait_for_visible=true", headers=headers, json={"rows": [row]})
+        assert response.json["results"][0]["result"] == "applied"
+        hits = es.search(index=index_name(config, "stock"), query={"bool": {"filter": [
+            {"term": {"tenant": tenant.id}}, {"term": {"sku": "A"}}]}})["hits"]["hits"]
+        assert [h["_source"]["on_hand"] for h in hits] == [on_hand]
+        found = client.get("/v1/availability", headers=headers, query_string={
+            "sku": "A", "lat": 48.85, "lon": 2.35, "radius_km": 5})
+        assert found.status_code == 200, found.json
+        assert [r["available_qty"] for r in found.json["results"]] == [on_hand]
