@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
+from elasticsearch import Elasticsearch
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 
 from indexer.demo import DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY
 from locator.cli import main as cli
+from locator.es import index_name
 from tests.conftest import ROOT, LiveServer, _env_for, start_gunicorn, stop_gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,9 +43,16 @@ class WidgetServer:
 
     url: str
     live: LiveServer
+    es: Elasticsearch
+    stock_index: str
+
+    def refresh(self) -> None:
+        """Make the latest stock writes visible to search (near real time otherwise)."""
+        self.es.indices.refresh(index=self.stock_index)
 
     def api(self, path: str, key: str = DEMO_PUBLISHABLE_KEY, **params) -> dict:
-        """GET an API path with a demo key and return its JSON."""
+        """GET an API path with a demo key and return its JSON (after a refresh)."""
+        self.refresh()
         response = requests.get(f"{self.url}{path}", params=params, headers={"X-Api-Key": key}, timeout=30)
         response.raise_for_status()
         return response.json()
@@ -53,6 +62,7 @@ class WidgetServer:
         response = requests.put(f"{self.url}/v1/stock", json={"rows": rows},
                                 headers={"X-Api-Key": DEMO_SECRET_KEY}, timeout=30)
         response.raise_for_status()
+        self.refresh()
         return response.json()
 
 
@@ -71,7 +81,7 @@ def widget_server(config, es, widget_assets, tmp_path_factory) -> Iterator[Widge
     result = CliRunner(env=_env_for(config)).invoke(cli, ["demo", "load"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     live = start_gunicorn(config, tmp_path_factory.mktemp("widget-gunicorn"))
-    yield WidgetServer(live.url, live)
+    yield WidgetServer(live.url, live, es, index_name(config, "stock"))
     stop_gunicorn(live)
 
 
