@@ -1,0 +1,180 @@
+"""Stores and products into the real node: validation, geocoding, full loads, stock following."""
+
+import csv
+
+import pytest
+
+from indexer import aliases
+from indexer.catalogue import EmptyLoad
+from indexer.loader import TooManyRejects
+from indexer.rollback import NothingToRollBack, rollback
+from locator.es import index_name
+from tests.conftest import make_tenant
+from tests.indexer.conftest import SAMPLES, count, get_stock, get_store
+
+
+def test_good_stores_load_with_search_text_time_zones_and_geocoding(es, config, tenant, load):
+    summary, messages = load("stores", SAMPLES / "stores.csv", tenant.id)
+    assert (summary.read, summary.indexed, summary.rejected, summary.geocoded) == (6, 6, 0, 1)
+    assert summary.ok and messages == []
+    opera = get_store(es, config, tenant.id, "P01")
+    assert opera["timezone"] == "Europe/Paris" and opera["location_precision"] == "exact"
+    assert opera["search_text"] == "boutique opera paris 75009"
+    assert opera["services"] == ["click_and_collect", "parking"]
+    lyon = get_store(es, config, tenant.id, "L01")  # no coordinates in the file
+    assert lyon["location_precision"] == "city" and abs(lyon["location"]["lat"] - 45.75) < 0.1
+    assert lyon["timezone"] == "Europe/Paris"
+    assert get_store(es, config, tenant.id, "M01")["search_text"] == "магазин тверская москва 125009"
+    assert get_store(es, config, tenant.id, "P03")["status"] == "temporarily_closed"
+    # Stores sharing coordinates are two stores.
+    assert get_store(es, config, tenant.id, "P02")["location"] == get_store(es, config, tenant.id, "P03")["location"]
+
+
+def test_loading_the_same_file_twice_changes_nothing(es, config, tenant, load):
+    load("stores", SAMPLES / "stores.csv", tenant.id)
+    before = get_store(es, config, tenant.id, "P01")
+    summary, _ = load("stores", SAMPLES / "stores.csv", tenant.id)
+    assert (summary.indexed, summary.updated, summary.unchanged) == (0, 0, 6)
+    assert get_store(es, config, tenant.id, "P01") == before
+
+
+def test_bad_rows_are_reported_written_to_rejects_and_good_rows_still_load(es, config, tenant, load, tmp_path):
+    rejects = tmp_path / "bad.rejects.csv"
+    summary, messages = load("stores", SAMPLES / "stores_bad.csv", tenant.id, rejects_path=rejects)
+    assert summary.rejected == 11 and summary.indexed == 1 and summary.duplicates == 1 and not summary.ok
+    text = "\n".join(messages)
+    for expected in ("stores_bad.csv:2: lat: must be between -90 and 90",
+                     "stores_bad.csv:3: lon: lat and lon go together",
+                     "stores_bad.csv:4: lon: must be between -180 and 180",
+                     "stores_bad.csv:5: lat: Not a valid number",
+                     "stores_bad.csv:6: store_id:",
+                     "stores_bad.csv:7: timezone: 'Mars/Olympus' is not an IANA time zone",
+                     "stores_bad.csv:8: opening_hours: not OpenStreetMap",
+                     "stores_bad.csv:9: expected 8 fields, found 3",
+                     "stores_bad.csv:10: lat: 0, 0 is in the ocean",
+                     "stores_bad.csv:11: lat: no coordinates, and 'Zzyzxqwv, FR' could not be geocoded",
+                     "stores_bad.csv:13: store_id: duplicate store_id 'X11': the row on line 12 is kept"):
+        assert expected in text
+    assert get_store(es, config, tenant.id, "X11")["name"] == "Good one"
+    assert get_store(es, config, tenant.id, "X10") is None  # never placed at (0, 0)
+    with rejects.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 11
+    assert rows[0]["store_id"] == "X01" and rows[0]["reject_reason"].startswith("line 2: lat:")
+    # Fixed in the rejects file, the rows load.
+    for row in rows:
+        row.update(lat="48.8", lon="2.3", timezone="", opening_hours="", store_id=row["store_id"].strip() or "X05",
+                   city="Paris", country="FR")
+    fixed = tmp_path / "fixed.csv"
+    with fixed.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(r for r in rows if not r["reject_reason"].startswith("line 13"))
+    summary, _ = load("stores", fixed, tenant.id)
+    assert summary.ok and summary.indexed == 10
+
+
+def test_other_formats_load(es, config, tenant, load):
+    summary, messages = load("stores", SAMPLES / "stores.geojson", tenant.id)
+    assert (summary.indexed, summary.rejected, summary.geocoded) == (2, 1, 1)
+    assert "stores.geojson:2: lon: must be between -180 and 180" in messages[0]
+    summary, messages = load("stores", SAMPLES / "stores.jsonl", tenant.id)
+    assert (summary.indexed, summary.rejected) == (2, 1)
+    assert get_store(es, config, tenant.id, "J01")["opening_hours"] == "Mo-Th 10:00-20:00; Fr,Sa 10:00-21:00; Su off"
+    assert get_store(es, config, tenant.id, "42")["country"] == "DE"
+    summary, _ = load("stores", SAMPLES / "stores_latin1.csv", tenant.id)
+    assert summary.indexed == 2 and any("not UTF-8" in n for n in summary.notes)
+    assert get_store(es, config, tenant.id, "W02")["city"] == "Nîmes"
+    summary, _ = load("stores", SAMPLES / "stores_bom_semicolon.csv", tenant.id)
+    assert (summary.indexed, summary.rejected) == (1, 1)
+
+
+def test_max_errors_stops_early(es, config, tenant, load):
+    summary, _ = load("stores", SAMPLES / "stores_bad.csv", tenant.id, max_errors=2)
+    assert summary.stopped_early and summary.rejected == 3 and summary.read == 3
+
+
+def _stock_for(es, config, tenant, load, tmp_path, rows):
+    path = tmp_path / "stock.csv"
+    path.write_text("store_id,sku,on_hand,as_of\n" + "".join(f"{r},2026-11-25T09:00:00Z\n" for r in rows))
+    load("products", SAMPLES / "products.csv", tenant.id)
+    summary, _ = load("stock", path, tenant.id)
+    assert summary.ok, summary.lines()
+
+
+def test_stock_follows_a_store_that_moves_changes_or_is_removed(es, config, tenant, load, tmp_path):
+    load("stores", SAMPLES / "stores.csv", tenant.id)
+    _stock_for(es, config, tenant, load, tmp_path, ["P01,SKU-1,5", "P01,SKU-2,1", "P02,SKU-1,2"])
+    moved = tmp_path / "moved.csv"
+    moved.write_text("store_id,name,city,country,lat,lon,services,status\n"
+                     "P01,Boutique Opéra,Paris,FR,48.9,2.4,click_and_collect,temporarily_closed\n"
+                     "P02,Boutique Bastille,Paris,FR,48.8534,2.3710,,removed\n", encoding="utf-8")
+    summary, _ = load("stores", moved, tenant.id)
+    assert (summary.updated, summary.removed, summary.stock_moved, summary.stock_deleted) == (1, 1, 2, 1)
+    doc = get_stock(es, config, tenant.id, "P01", "SKU-1")
+    assert doc["location"] == {"lat": 48.9, "lon": 2.4} and doc["store_status"] == "temporarily_closed"
+    assert doc["services"] == ["click_and_collect"] and doc["on_hand"] == 5
+    assert get_store(es, config, tenant.id, "P02") is None
+    assert get_stock(es, config, tenant.id, "P02", "SKU-1") is None
+
+
+def test_full_load_swaps_the_alias_keeps_the_previous_index_and_other_tenants(es, config, tenant, load,
+                                                                               tmp_path):
+    other = make_tenant(es, config)
+    load("stores", SAMPLES / "stores.csv", other.id)
+    load("stores", SAMPLES / "stores.csv", tenant.id)
+    _stock_for(es, config, tenant, load, tmp_path, ["P01,SKU-1,5", "T01,SKU-1,1", "M01,SKU-1,1"])
+    alias = index_name(config, "stores")
+    before = aliases.live_index(es, alias)
+    smaller = tmp_path / "smaller.csv"
+    smaller.write_text("store_id,name,city,country,lat,lon,timezone\n"
+                       "P01,Boutique Opéra,Paris,FR,48.8719,2.3316,Europe/Paris\n"
+                       "M01,Магазин,Москва,RU,95,37.6,\n", encoding="utf-8")
+    summary, _ = load("stores", smaller, tenant.id, full=True)
+    after = aliases.live_index(es, alias)
+    assert after != before and before in aliases.versions(es, alias)
+    # T01 and four others are absent: removed, with their stock. M01 was rejected: kept as it was.
+    assert summary.rejected == 1 and summary.removed == 4 and summary.stock_deleted == 1
+    assert count(es, config, "stores", tenant.id) == 2
+    assert get_store(es, config, tenant.id, "M01")["name"] == "Магазин Тверская"
+    assert get_stock(es, config, tenant.id, "M01", "SKU-1") is not None
+    assert get_stock(es, config, tenant.id, "T01", "SKU-1") is None
+    assert count(es, config, "stores", other.id) == 6  # another tenant's stores are untouched
+    settings = es.indices.get_settings(index=after)[after]["settings"]["index"]
+    assert settings["number_of_replicas"] == "0" and "refresh_interval" not in settings
+
+    done = rollback(es, config, "stores")
+    assert (done.from_index, done.to_index) == (after, before)
+    assert aliases.live_index(es, alias) == before
+    assert count(es, config, "stores", tenant.id) == 6
+
+
+def test_failed_full_load_deletes_its_index_and_the_live_one_keeps_serving(es, config, tenant, load):
+    load("stores", SAMPLES / "stores.csv", tenant.id)
+    alias = index_name(config, "stores")
+    live, kept = aliases.live_index(es, alias), aliases.versions(es, alias)
+    with pytest.raises(TooManyRejects):
+        load("stores", SAMPLES / "stores_bad.csv", tenant.id, full=True, max_errors=1)
+    with pytest.raises(EmptyLoad):
+        load("stores", SAMPLES / "header_only.csv", tenant.id, full=True)
+    assert aliases.live_index(es, alias) == live and aliases.versions(es, alias) == kept
+    assert count(es, config, "stores", tenant.id) == 6
+
+
+def test_rollback_without_a_previous_index_is_refused(es, config):
+    fresh = config.__class__(**{**config.__dict__, "index_prefix": config.index_prefix + "-norollback"})
+    from locator import indices
+
+    indices.ensure_index(es, fresh, "products")
+    try:
+        with pytest.raises(NothingToRollBack):
+            rollback(es, fresh, "products")
+    finally:
+        indices.delete_all(es, fresh)
+
+
+def test_products_load_with_folded_search_text(es, config, tenant, load):
+    summary, _ = load("products", SAMPLES / "products.csv", tenant.id)
+    assert summary.indexed == 3
+    doc = es.get(index=index_name(config, "products"), id=f"{tenant.id}\x1fSKU-3")["_source"]
+    assert doc["search_text"] == "lampe a poser lumiere & co sku-3" and doc["price"] == 24.5
