@@ -27,7 +27,8 @@ def test_good_stores_load_with_search_text_time_zones_and_geocoding(es, config, 
     assert get_store(es, config, tenant.id, "M01")["search_text"] == "магазин тверская москва 125009"
     assert get_store(es, config, tenant.id, "P03")["status"] == "temporarily_closed"
     # Stores sharing coordinates are two stores.
-    assert get_store(es, config, tenant.id, "P02")["location"] == get_store(es, config, tenant.id, "P03")["location"]
+    shared = get_store(es, config, tenant.id, "P02")["location"]
+    assert get_store(es, config, tenant.id, "P03")["location"] == shared
 
 
 def test_loading_the_same_file_twice_changes_nothing(es, config, tenant, load):
@@ -38,7 +39,8 @@ def test_loading_the_same_file_twice_changes_nothing(es, config, tenant, load):
     assert get_store(es, config, tenant.id, "P01") == before
 
 
-def test_bad_rows_are_reported_written_to_rejects_and_good_rows_still_load(es, config, tenant, load, tmp_path):
+def test_bad_rows_are_reported_written_to_rejects_and_good_rows_still_load(es, config, tenant, load,
+                                                                            tmp_path):
     rejects = tmp_path / "bad.rejects.csv"
     summary, messages = load("stores", SAMPLES / "stores_bad.csv", tenant.id, rejects_path=rejects)
     assert summary.rejected == 11 and summary.indexed == 1 and summary.duplicates == 1 and not summary.ok
@@ -63,8 +65,8 @@ def test_bad_rows_are_reported_written_to_rejects_and_good_rows_still_load(es, c
     assert rows[0]["store_id"] == "X01" and rows[0]["reject_reason"].startswith("line 2: lat:")
     # Fixed in the rejects file, the rows load.
     for row in rows:
-        row.update(lat="48.8", lon="2.3", timezone="", opening_hours="", store_id=row["store_id"].strip() or "X05",
-                   city="Paris", country="FR")
+        row.update(lat="48.8", lon="2.3", timezone="", opening_hours="", city="Paris", country="FR",
+                   store_id=row["store_id"].strip() or "X05")
     fixed = tmp_path / "fixed.csv"
     with fixed.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -80,7 +82,8 @@ def test_other_formats_load(es, config, tenant, load):
     assert "stores.geojson:2: lon: must be between -180 and 180" in messages[0]
     summary, messages = load("stores", SAMPLES / "stores.jsonl", tenant.id)
     assert (summary.indexed, summary.rejected) == (2, 1)
-    assert get_store(es, config, tenant.id, "J01")["opening_hours"] == "Mo-Th 10:00-20:00; Fr,Sa 10:00-21:00; Su off"
+    hours = get_store(es, config, tenant.id, "J01")["opening_hours"]
+    assert hours == "Mo-Th 10:00-20:00; Fr,Sa 10:00-21:00; Su off"
     assert get_store(es, config, tenant.id, "42")["country"] == "DE"
     summary, _ = load("stores", SAMPLES / "stores_latin1.csv", tenant.id)
     assert summary.indexed == 2 and any("not UTF-8" in n for n in summary.notes)

@@ -15,7 +15,8 @@ STORE = {"store_id": " S1 ", "name": "Store", "lat": "48.85", "lon": "2.35", "co
 
 def test_store_rows_are_cleaned():
     row = StoreRowSchema().load({**STORE, "services": "Click & Collect|parking|", "status": "Open",
-                                 "opening_hours": "Mon: 10-9; Sun: 11-7", "timezone": "GMT+1:00 Europe/Paris"})
+                                 "opening_hours": "Mon: 10-9; Sun: 11-7",
+                                 "timezone": "GMT+1:00 Europe/Paris"})
     assert row["store_id"] == "S1" and row["country"] == "FR" and row["lat"] == 48.85
     assert row["services"] == ["click_collect", "parking"] and row["status"] == "open"
     assert row["opening_hours"] == "Mo 10:00-21:00; Su 11:00-19:00"
