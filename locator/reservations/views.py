@@ -7,8 +7,9 @@ import re
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from indexer.mappings import entity_id
 from locator.errors import NotFound, Unauthorized, ValidationFailed
-from locator.es import get_es
+from locator.es import get_es, index_name
 from locator.reservations import service, states, sweeper, webhooks
 from locator.reservations.schemas import (
     CreatedReservationSchema,
@@ -137,6 +138,10 @@ def collect_reservation(rid: str):
 @require_key("secret")
 def list_store_reservations(args: dict, store_id: str):
     """List a store's reservations, optionally by status, soonest expiry first."""
+    # Another tenant's store (or none) is a 404 like any other object, not an empty list.
+    if not get_es().exists(index=index_name(_config(), "stores"),
+                           id=entity_id(current_tenant().tenant, store_id)):
+        raise NotFound(f"No store {store_id!r}.")
     total, docs = service.list_for_store(get_es(), _config(), current_tenant().tenant, store_id,
                                          args["status"], args["limit"], args["offset"])
     return {"total": total, "reservations": [service.public(d) for d in docs]}
