@@ -1,0 +1,60 @@
+"""Authentication: 401/403 before anything else, and revocation reaching every worker in seconds."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from locator.tenants import service
+from tests.conftest import start_gunicorn, stop_gunicorn
+
+PARIS = "/v1/stores?lat=48.8566&lon=2.3522"
+PROBLEM = "application/problem+json"
+
+
+def test_missing_unknown_and_oversized_keys_are_401(client):
+    for headers in ({}, {"X-Api-Key": ""}, {"X-Api-Key": "pk_unknown"}, {"X-Api-Key": "pk_" + "x" * 5000}):
+        response = client.get(PARIS, headers=headers)
+        assert response.status_code == 401, headers
+        assert response.mimetype == PROBLEM
+        assert response.json["type"].endswith("/unauthorized")
+
+
+def test_key_is_checked_before_the_input(client, tenant):
+    # Without a key, bad input is still a 401: nothing about the endpoint is revealed.
+    assert client.get("/v1/availability?lat=999").status_code == 401
+    assert client.get("/v1/availability?lat=999", headers=tenant.headers()).status_code == 400
+
+
+def test_wrong_kind_is_403(client, tenant):
+    response = client.put("/v1/stock", json={"rows": []}, headers=tenant.headers("publishable"))
+    assert response.status_code == 403
+    assert response.mimetype == PROBLEM
+    assert "secret" in response.json["detail"]
+
+
+def test_revoked_key_is_refused(client, es, config, tenant):
+    assert client.get(PARIS, headers=tenant.headers()).status_code == 200
+    service.revoke_key(es, config, tenant.publishable_key)
+    assert client.get(PARIS, headers=tenant.headers()).status_code == 401  # test cache TTL is 0
+
+
+def test_revocation_reaches_every_worker_within_the_cache_time(config, es, tenant, tmp_path):
+    ttl = 1.0
+    # Sync workers take one request at a time, so concurrent calls spread over both.
+    server = start_gunicorn(config, tmp_path, workers=2, KEY_CACHE_SECONDS=str(ttl),
+                            GUNICORN_CMD_ARGS="--worker-class sync")
+    try:
+        def burst() -> list[int]:
+            def call(_):
+                return requests.get(f"{server.url}{PARIS}", headers=tenant.headers(), timeout=30).status_code
+
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                return list(pool.map(call, range(12)))
+
+        assert burst() == [200] * 12  # every worker has the key cached now
+        service.revoke_key(es, config, tenant.publishable_key)
+        time.sleep(ttl + 0.5)
+        assert burst() == [401] * 12
+    finally:
+        stop_gunicorn(server)
