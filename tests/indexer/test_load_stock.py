@@ -1,0 +1,147 @@
+"""Stock into the real node: the one write path for incremental loads, full loads that keep holds."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from indexer import aliases
+from indexer.mappings import stock_id
+from indexer.rollback import rollback
+from locator.es import index_name
+from locator.stock.service import StockRow, apply_stock_batch
+from tests.conftest import make_tenant
+from tests.indexer.conftest import SAMPLES, count, get_stock
+
+HEADER = "store_id,sku,on_hand,as_of\n"
+
+
+@pytest.fixture
+def catalogue(es, config, tenant, load):
+    load("stores", SAMPLES / "stores.csv", tenant.id)
+    load("products", SAMPLES / "products.csv", tenant.id)
+    return tenant
+
+
+def write(tmp_path, name, rows):
+    path = tmp_path / name
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_incremental_stock_never_goes_back_in_time_and_a_second_load_changes_nothing(es, config, catalogue,
+                                                                                    load, tmp_path):
+    tenant = catalogue.id
+    summary, _ = load("stock", SAMPLES / "stock.csv", tenant)
+    assert (summary.indexed, summary.rejected) == (4, 0) and summary.ok
+    doc = get_stock(es, config, tenant, "P01", "SKU-1")
+    assert doc["on_hand"] == 12 and doc["location"] == {"lat": 48.8719, "lon": 2.3316}
+    assert doc["services"] == ["click_and_collect", "parking"] and doc["store_status"] == "open"
+    summary, _ = load("stock", SAMPLES / "stock.csv", tenant)
+    assert (summary.indexed, summary.updated, summary.unchanged) == (0, 0, 4)
+    older = write(tmp_path, "older.csv", ["P01,SKU-1,99,2026-11-25T07:00:00Z"])
+    summary, _ = load("stock", older, tenant)
+    assert summary.stale == 1 and get_stock(es, config, tenant, "P01", "SKU-1")["on_hand"] == 12
+    newer = write(tmp_path, "newer.csv", ["P01,SKU-1,3,2026-11-25T10:00:00Z",
+                                          "P01,SKU-1,4,2026-11-25T11:00:00Z"])
+    summary, _ = load("stock", newer, tenant)
+    assert (summary.indexed + summary.updated, summary.stale) == (1, 1)
+    assert get_stock(es, config, tenant, "P01", "SKU-1")["on_hand"] == 4
+
+
+def test_bad_stock_rows_are_rejected_with_their_field(es, config, catalogue, load):
+    summary, messages = load("stock", SAMPLES / "stock_bad.csv", catalogue.id)
+    assert (summary.read, summary.rejected, summary.indexed) == (8, 7, 1)
+    text = "\n".join(messages)
+    for expected in (":2: on_hand: must be", ":3: on_hand:", ":4: on_hand:",
+                     ":5: as_of: needs a UTC offset", ":6: as_of: must be an ISO 8601",
+                     ":7: store_id: unknown store_id 'NOPE'", ":8: sku: unknown sku 'NOPE'"):
+        assert expected in text
+
+
+def test_google_local_inventory_feed(es, config, catalogue, load):
+    summary, messages = load("stock", SAMPLES / "google_feed.tsv", catalogue.id)
+    assert (summary.indexed, summary.rejected) == (2, 1)
+    assert "google_feed.tsv:4: on_hand: missing" in messages[0]
+    assert get_stock(es, config, catalogue.id, "P02", "SKU-2")["on_hand"] == 0
+    summary, _ = load("stock", SAMPLES / "google_feed.tsv", catalogue.id)
+    assert summary.unchanged == 2  # as_of is the file's time: the same file twice changes nothing
+
+
+def _hold(es, config, tenant, store_id, sku, qty, minutes=60):
+    index = index_name(config, "stock")
+    doc_id = stock_id(tenant, store_id, sku)
+    current = es.get(index=index, id=doc_id)
+    source = current["_source"]
+    expires = (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
+    source["holds"] = source.get("holds", []) + [{"reservation_id": f"r-{qty}-{sku}", "qty": qty,
+                                                  "expires_at": expires, "collected_at": None}]
+    source["held"] = sum(h["qty"] for h in source["holds"])
+    source["updated_at"] = datetime.now(UTC).isoformat()
+    es.index(index=current["_index"], id=doc_id, document=source, if_seq_no=current["_seq_no"],
+             if_primary_term=current["_primary_term"], refresh=True)
+
+
+def test_full_stock_load_keeps_holds_other_tenants_and_never_goes_back_in_time(es, config, catalogue, load,
+                                                                            tmp_path, monkeypatch):
+    tenant = catalogue.id
+    other = make_tenant(es, config)
+    load("stores", SAMPLES / "stores.csv", other.id)
+    load("products", SAMPLES / "products.csv", other.id)
+    load("stock", SAMPLES / "stock.csv", other.id)
+    load("stock", SAMPLES / "stock.csv", tenant)
+    _hold(es, config, tenant, "P01", "SKU-1", 2)
+    _hold(es, config, tenant, "P02", "SKU-1", 1)
+    alias = index_name(config, "stock")
+    before = aliases.live_index(es, alias)
+
+    # A count pushed through the API while the full load runs, just before its swap.
+    original = aliases.finish_build
+
+    def finish_with_a_concurrent_write(es_, config_, name):
+        original(es_, config_, name)
+        row = StockRow("P01", "SKU-2", 8, datetime(2026, 11, 25, 12, tzinfo=UTC))
+        apply_stock_batch(es, config, tenant, [row], refresh=True)
+
+    monkeypatch.setattr(aliases, "finish_build", finish_with_a_concurrent_write)
+    full = write(tmp_path, "full.csv", [
+        "P01,SKU-1,10,2026-11-25T10:00:00Z",   # newer: updated, its hold carried
+        "L01,SKU-3,99,2026-11-25T07:00:00Z",   # older than the live count (08:00Z): stale
+        "P01,SKU-3,1,2026-11-25T11:00:00Z",    # a later line with an older count: stale
+        "P01,SKU-3,5,2026-11-25T10:00:00Z",
+        "P01,SKU-2,0,2026-11-25T09:30:00Z",
+        "P01,NOPE,1,2026-11-25T10:00:00Z",     # rejected
+    ])
+    summary, _ = load("stock", full, tenant, full=True)
+    assert aliases.live_index(es, alias) != before
+    counts = (summary.read, summary.indexed, summary.updated, summary.stale, summary.rejected)
+    assert counts == (6, 1, 2, 2, 1)
+    kept = get_stock(es, config, tenant, "P01", "SKU-1")
+    assert kept["on_hand"] == 10 and kept["held"] == 2 and len(kept["holds"]) == 1
+    assert get_stock(es, config, tenant, "L01", "SKU-3")["on_hand"] == 7
+    assert get_stock(es, config, tenant, "P01", "SKU-3")["on_hand"] == 1
+    # Absent from the file but holding a reservation: carried over. Absent without one: gone.
+    assert get_stock(es, config, tenant, "P02", "SKU-1")["held"] == 1
+    # The concurrent API write reached the new index.
+    assert get_stock(es, config, tenant, "P01", "SKU-2")["on_hand"] == 8
+    assert count(es, config, "stock", tenant) == 5
+    assert count(es, config, "stock", other.id) == 4
+
+    # Rolled back, the previous index is served again, with the holds placed since.
+    _hold(es, config, tenant, "P01", "SKU-3", 1)
+    done = rollback(es, config, "stock")
+    assert done.to_index == before and done.carried >= 2
+    assert get_stock(es, config, tenant, "P01", "SKU-3")["held"] == 1
+    assert get_stock(es, config, tenant, "P01", "SKU-1")["held"] == 2
+
+
+def test_a_full_stock_load_of_nothing_valid_keeps_the_live_index(es, config, catalogue, load, tmp_path):
+    from indexer.catalogue import EmptyLoad
+
+    load("stock", SAMPLES / "stock.csv", catalogue.id)
+    alias = index_name(config, "stock")
+    live = aliases.live_index(es, alias)
+    with pytest.raises(EmptyLoad):
+        bad = write(tmp_path, "bad.csv", ["NOPE,SKU-1,1,2026-11-25T10:00:00Z"])
+        load("stock", bad, catalogue.id, full=True)
+    assert aliases.live_index(es, alias) == live
+    assert count(es, config, "stock", catalogue.id) == 4
