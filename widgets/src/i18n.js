@@ -20,6 +20,7 @@ export const MESSAGES = {
   en: {
     regionLabel: "Find this product in a store near you",
     searchLabel: "Postcode or town",
+    searchLandmark: "Find a store",
     searchButton: "Search",
     locate: "Use my location",
     locating: "Finding your location…",
@@ -65,7 +66,7 @@ export const MESSAGES = {
     away: "{distance} away",
     myStore: "My store",
     setMyStore: "Make this my store",
-    setMyStoreFor: "Make {store} my store",
+    withStore: "{label} – {store}",
     myStoreSaved: "{store} is now your store.",
     reserve: "Reserve",
     reserveAt: "Reserve at {store}",
@@ -105,6 +106,7 @@ export const MESSAGES = {
   fr: {
     regionLabel: "Trouver ce produit dans un magasin près de chez vous",
     searchLabel: "Code postal ou ville",
+    searchLandmark: "Trouver un magasin",
     searchButton: "Rechercher",
     locate: "Utiliser ma position",
     locating: "Recherche de votre position…",
@@ -150,7 +152,7 @@ export const MESSAGES = {
     away: "à {distance}",
     myStore: "Mon magasin",
     setMyStore: "Choisir comme mon magasin",
-    setMyStoreFor: "Choisir {store} comme mon magasin",
+    withStore: "{label} – {store}",
     myStoreSaved: "{store} est maintenant votre magasin.",
     reserve: "Réserver",
     reserveAt: "Réserver à {store}",

@@ -242,6 +242,7 @@ export class StoreLocatorElement extends HTMLElement {
     els.root.setAttribute("aria-label", this._t("regionLabel"));
     els.root.setAttribute("lang", this.lang);
     els.label.textContent = this._t("searchLabel");
+    els.form.setAttribute("aria-label", this._t("searchLandmark"));
     els.searchButton.textContent = this._t("searchButton");
     els.locate.textContent = this._state.status === "locating" ? this._t("locating") : this._t("locate");
     els.legend.textContent = this._t("filtersLegend");
@@ -571,10 +572,12 @@ export class StoreLocatorElement extends HTMLElement {
         onclick: () => this._openReserve(row),
       }));
     }
+    const label = mine ? this._t("myStore") : this._t("setMyStore");
     actions.append(h("button", {
       type: "button", part: "button my-store-button", "data-action": "my-store",
-      "aria-pressed": String(mine), "aria-label": this._t("setMyStoreFor", { store: row.name }),
-      text: mine ? this._t("myStore") : this._t("setMyStore"),
+      // The visible words first, so that speech control ("click Make this my store") matches.
+      "aria-pressed": String(mine), "aria-label": this._t("withStore", { label, store: row.name }),
+      text: label,
       onclick: () => this._chooseStore(row),
     }));
     lines.push(actions);

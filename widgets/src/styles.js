@@ -116,6 +116,7 @@ export const LOCATOR_CSS = `${BASE}
 .map { height: var(--locator-map-height, 18em); border-radius: var(--_radius); overflow: hidden; border: 1px solid var(--_border); }
 .field { display: grid; gap: 0.25em; }
 .field > label { font-weight: 600; }
+.field > label.check { font-weight: normal; }
 .hint { color: var(--_muted); font-size: 0.9em; }
 .form { display: grid; gap: 0.9em; margin-top: 0.75em; }
 .qty { max-width: 8em; }
