@@ -21,6 +21,7 @@ from locator.reservations.schemas import (
     ReservationSchema,
     TokenArgs,
 )
+from locator.stock import visibility
 from locator.tenants.auth import current_key, current_tenant, require_key
 
 blp = Blueprint("reservations", __name__, url_prefix="/v1", description="Click & reserve")
@@ -82,6 +83,8 @@ def create_reservation(body: dict):
                                "characters, e.g. a UUID) with each new reservation.",
                                errors={IDEMPOTENCY_HEADER: ["Missing or malformed."]})
     created = service.create(get_es(), _config(), current_tenant(), key, body)
+    if not created.replayed:
+        visibility.request_refresh(current_app)  # availability searches show the hold soon
     headers = {"Idempotent-Replayed": "true"} if created.replayed else {}
     return {**service.public(created.doc), "token": created.token}, 201, headers
 
@@ -107,6 +110,7 @@ def cancel_reservation(args: dict, rid: str):
     _authorized(rid, args["token"])
     actor = "store" if current_key().is_secret else "shopper"
     doc = service.transition(get_es(), _config(), current_tenant(), rid, states.CANCEL, actor=actor)
+    visibility.request_refresh(current_app)
     return service.public(doc)
 
 
