@@ -45,6 +45,8 @@ async function buildWidget() {
     entryNames: "[name]",
     chunkNames: `${CHUNKS}/[name]-[hash]`,
     minify: true,
+    // The element classes keep their names (devtools, error messages, `customElements.get().name`).
+    keepNames: true,
     target: ["chrome100", "firefox100", "safari15.4", "edge100"],
     loader: { ".css": "text" },
     legalComments: "eof",

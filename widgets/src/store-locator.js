@@ -814,8 +814,10 @@ export class StoreLocatorElement extends HTMLElement {
   _dropMap() {
     this._map?.destroy();
     this._map = null;
-    this._els.map.hidden = true;
-    this._els.map.replaceChildren();
+    // A fresh container: Leaflet leaves its classes and state on the old one.
+    const fresh = h("div", { class: "map", part: "map", hidden: true, "aria-label": this._t("mapLabel") });
+    this._els.map.replaceWith(fresh);
+    this._els.map = fresh;
   }
 
   // --- focus and announcements ------------------------------------------------------------
