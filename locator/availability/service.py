@@ -81,7 +81,7 @@ def public_state(state: dict, vis: Visibility) -> dict:
 class ProductCache:
     """Known products per worker for a short time (an unknown sku is never cached)."""
 
-    def __init__(self, ttl: float = 30.0) -> None:
+    def __init__(self, ttl: float = 120.0) -> None:
         self.ttl = ttl
         self._entries: dict[tuple[str, str], tuple[float, dict]] = {}
         self._lock = threading.Lock()

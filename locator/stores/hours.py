@@ -74,21 +74,43 @@ def _state_name(state: State) -> str:
     return "unknown"
 
 
+# An evaluation holds until the next change of state or the next local midnight (when "today"
+# changes), whichever comes first: within that window, reuse it. Exact, and listings of
+# thousands of stores sharing a few expressions evaluate each expression once.
+_VALID: dict[tuple[str, str | None, str | None], tuple[datetime, datetime, HoursInfo]] = {}
+_VALID_MAX = 10_000
+
+
 def evaluate(expression: str | None, tz_name: str | None, now: datetime,
              country: str | None = None) -> HoursInfo:
     """Evaluate a store's hours at `now` (an aware datetime) in the store's time zone."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    hours = parse(expression or "", tz_name, country)
-    if hours is None:
-        return UNKNOWN
+    key = (expression or "", tz_name, country)
+    cached = _VALID.get(key)
+    if cached is not None and cached[0] <= now < cached[1]:
+        return cached[2]
+    info, valid_until = _evaluate(key[0], tz_name, now, country)
+    if len(_VALID) >= _VALID_MAX:
+        _VALID.clear()
+    _VALID[key] = (now, valid_until, info)
+    return info
+
+
+def _evaluate(expression: str, tz_name: str | None, now: datetime,
+              country: str | None) -> tuple[HoursInfo, datetime]:
     local_zone = zone(tz_name)
     local_now = now.astimezone(local_zone)
+    midnight = datetime.combine(local_now.date() + timedelta(days=1), time(0), tzinfo=local_zone)
+    hours = parse(expression, tz_name, country)
+    if hours is None:
+        return UNKNOWN, midnight
     state, _comment = hours.state(local_now)
     open_now = None if state == State.UNKNOWN else state == State.OPEN
     next_at = hours.next_change(local_now)
     next_state = _state_name(hours.state(next_at)[0]) if next_at is not None else None
-    return HoursInfo(open_now, today_intervals(hours, local_now), next_at, next_state)
+    info = HoursInfo(open_now, today_intervals(hours, local_now), next_at, next_state)
+    return info, min(midnight, next_at) if next_at is not None else midnight
 
 
 def today_intervals(hours: OpeningHours, local_now: datetime) -> list[dict[str, str]]:

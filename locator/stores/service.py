@@ -138,10 +138,11 @@ class StoreCache:
     """Store documents remembered briefly per worker, for listings built from stock documents.
 
     Stock documents copy what they filter on (location, status, services); names, addresses and
-    hours come from here. A store edit shows in availability listings within `ttl` seconds.
+    hours come from here. A store edit shows in availability listings within `ttl` seconds
+    (a closure filters stock at once: stock documents carry the store status).
     """
 
-    def __init__(self, ttl: float = 30.0) -> None:
+    def __init__(self, ttl: float = 120.0) -> None:
         self.ttl = ttl
         self._entries: dict[tuple[str, str], tuple[float, dict | None]] = {}
         self._lock = threading.Lock()

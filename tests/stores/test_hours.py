@@ -118,3 +118,15 @@ def test_every_real_world_expression_evaluates_or_is_unknown():
         parsed += info != hours.UNKNOWN
     # About half are deliberately malformed or use opening_hours.js extensions.
     assert parsed > 350
+
+
+def test_reused_evaluations_stay_exact_across_changes_and_midnight():
+    expression = "Mo-Su 10:00-10:01"
+    minute = [hours.evaluate(expression, "Asia/Kolkata", at("2026-11-25 04:30")) for _ in range(2)]
+    assert minute[0] is minute[1]  # same window: reused
+    assert hours.evaluate(expression, "Asia/Kolkata", at("2026-11-25 04:31")).open_now is False
+    assert hours.evaluate(expression, "Asia/Kolkata", at("2026-11-25 04:30:30")).open_now is True
+    # Just past local midnight (18:30 UTC in Kolkata) "today" is the next day.
+    before = hours.evaluate("Mo-Fr 10:00-18:00", "Asia/Kolkata", at("2026-11-27 18:29"))  # Fri 23:59
+    after = hours.evaluate("Mo-Fr 10:00-18:00", "Asia/Kolkata", at("2026-11-27 18:31"))  # Sat 00:01
+    assert before.today == [{"opens": "10:00", "closes": "18:00"}] and after.today == []
