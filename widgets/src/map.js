@@ -74,8 +74,11 @@ export function createMap(container, { tileUrl, attribution, onSelect }) {
     }
     // The container may have just been shown: measure again before fitting.
     instance.invalidateSize();
-    if (points.length === 1) instance.setView(points[0], 11);
-    else if (points.length > 1) instance.fitBounds(latLngBounds(points), { padding: [24, 24], maxZoom: 13 });
+    // No animation: results change the view at once (and motion-sensitive shoppers are spared).
+    if (points.length === 1) instance.setView(points[0], 11, { animate: false });
+    else if (points.length > 1) {
+      instance.fitBounds(latLngBounds(points), { padding: [24, 24], maxZoom: 13, animate: false });
+    }
   }
 
   setTiles(tileUrl, attribution);
