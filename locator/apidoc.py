@@ -8,9 +8,11 @@ answers every API operation can give: 401/403 (key), 429 (rate limit), 503 (Elas
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 
 from flask import Flask, current_app, json
+from flask_smorest import Api
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_SCHEMA = {
@@ -93,9 +95,55 @@ def document_errors(spec: dict) -> dict:
     return spec
 
 
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
+
+
+def restore_json_responses(spec: dict, app: Flask, api: Api) -> dict:
+    """Put back the JSON body of responses whose extra media types (`@blp.doc`) hid it.
+
+    flask-smorest drops a `@blp.response` schema when the same status also gets `content` from
+    `@blp.doc` (e.g. an `application/geo+json` alternative): the default JSON body then
+    vanishes from the document although the view still sends it.
+    """
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        documented = getattr(view, "_apidoc", {}).get("response", {}).get("responses", {})
+        item = spec.get("paths", {}).get(_openapi_path(rule.rule), {})
+        for method in rule.methods or ():
+            operation = item.get(method.lower())
+            if not isinstance(operation, dict):
+                continue
+            for status, docs in documented.items():
+                doc = docs[0] if isinstance(docs, list) and docs else docs
+                answer = operation.get("responses", {}).get(str(status))
+                if not isinstance(doc, dict) or doc.get("schema") is None or not isinstance(answer, dict):
+                    continue
+                media = doc.get("content_type") or api.DEFAULT_RESPONSE_CONTENT_TYPE
+                content = answer.setdefault("content", {})
+                if media not in content:
+                    content[media] = {"schema": api.ma_plugin.converter.resolve_nested_schema(doc["schema"])}
+                answer.setdefault("description", doc.get("description") or "OK")
+    return spec
+
+
+def _untyped_successes(spec: dict) -> dict:
+    # Probes without `@blp.response` document no success at all; say they answer JSON.
+    for item in spec.get("paths", {}).values():
+        for method, operation in item.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            answers = operation.setdefault("responses", {})
+            if not any(str(code).startswith(("2", "3")) for code in answers):
+                answers["200"] = {"description": "OK", "content": {
+                    "application/json": {"schema": {"type": "object"}}}}
+    return spec
+
+
 def _openapi_json():
     api = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
-    return current_app.json.response(document_errors(api.spec.to_dict()))
+    spec = restore_json_responses(api.spec.to_dict(), current_app, api)
+    return current_app.json.response(document_errors(_untyped_successes(spec)))
 
 
 def init_app(app: Flask) -> None:
