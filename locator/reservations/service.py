@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +31,7 @@ from locator.reservations.queries import store_list_query
 from locator.stock.model import parse_time
 from locator.tenants.service import Tenant
 
+log = logging.getLogger(__name__)
 PENDING_GRACE = timedelta(seconds=60)  # a creation still running is never taken over
 MAX_STATUS_RETRIES = 20
 PAST = {states.READY_ACTION: "marked ready", states.COLLECT: "collected",
@@ -230,8 +232,14 @@ def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, acti
             continue  # changed meanwhile: decide again on the fresh version
         doc = {**doc, **changes}
         if new in states.CLOSED:
-            finish_holds(es, config, doc)
-            doc["holds_pending"] = False
+            try:
+                finish_holds(es, config, doc)
+                doc["holds_pending"] = False
+            except Exception as exc:  # noqa: BLE001 - the status change stands
+                # The sweeper finishes the hold change (`holds_pending`); the caller's action
+                # did happen, so it must not be told to retry it.
+                log.warning("hold change deferred to the sweeper: %s", type(exc).__name__,
+                            extra={"reservation_id": rid})
         webhooks.emit_quietly(es, config, tenant.settings, f"reservation.{new}", doc)
         return doc
     raise InvalidTransition("The reservation changed too often meanwhile; retry.")
