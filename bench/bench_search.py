@@ -313,6 +313,41 @@ def run_load(port: int, calls: list[Call], users: int, seconds: float, warmup: f
     return Result(latencies, seconds, errors[0])
 
 
+# --- CPU accounting: what limits throughput -------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """Return the CPU seconds (user + system) a process has used; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_snapshot(es_pid: int | None, api_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by Elasticsearch, the gunicorn processes and this load generator."""
+    return {
+        "elasticsearch": _proc_cpu(es_pid) if es_pid else 0.0,
+        "gunicorn": sum(_proc_cpu(p) for p in [api_pid, *_children(api_pid)]),
+        "load_generator": time.process_time(),
+    }
+
+
+def cpu_share(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Cores used by each part during a run (2.0 = both cores of this machine)."""
+    return {k: round((after[k] - before[k]) / seconds, 2) for k in before}
+
+
 # --- orchestration -------------------------------------------------------------------------
 
 def start_api(config: Config, port: int, log_path: Path) -> subprocess.Popen:
@@ -379,10 +414,21 @@ def main(argv: list[str] | None = None) -> int:
             api_calls, raw_calls = calls_for(kind, config, stores, products, 20_000)
             for users in [int(u) for u in args.users.split(",")]:
                 # The API first, then the raw query: the same sequence, the same caches warmed.
+                before = cpu_snapshot(node.pid(), server.pid)
+                started = time.monotonic()
                 api = run_load(args.api_port, api_calls, users, args.seconds).summary()
+                api["cores_used"] = cpu_share(before, cpu_snapshot(node.pid(), server.pid),
+                                              time.monotonic() - started)
+                before = cpu_snapshot(node.pid(), server.pid)
+                started = time.monotonic()
                 raw = run_load(config.es_port, raw_calls, users, args.seconds).summary()
-                report["runs"].append({"endpoint": kind, "users": users, "api": api, "raw": raw})
+                raw["cores_used"] = cpu_share(before, cpu_snapshot(node.pid(), server.pid),
+                                              time.monotonic() - started)
+                load = os.getloadavg()[0]
+                report["runs"].append({"endpoint": kind, "users": users, "api": api, "raw": raw,
+                                       "load_average_1min": load})
                 print_run(kind, users, api, raw)
+                print(f"  machine load average (1 min, every process on the machine): {load:.1f}")
         args.out.parent.mkdir(parents=True, exist_ok=True)
         report["finished_at"] = datetime.now(UTC).isoformat()
         args.out.write_text(json.dumps(report, indent=2))
@@ -407,6 +453,9 @@ def print_run(kind: str, users: int, api: dict, raw: dict) -> None:
               f"{r['throughput_rps']:9.0f}{r['errors']:8d}")
     print(f"  {'API / raw':14}{api['p50_ms'] / raw['p50_ms']:9.2f}{api['p95_ms'] / raw['p95_ms']:9.2f}"
           f"{api['p99_ms'] / raw['p99_ms']:9.2f}{api['throughput_rps'] / raw['throughput_rps']:9.2f}")
+    for name, r in (("API", api), ("raw ES query", raw)):
+        used = ", ".join(f"{k} {v:.2f}" for k, v in r["cores_used"].items())
+        print(f"  cores used during the {name} run: {used}")
 
 
 if __name__ == "__main__":
