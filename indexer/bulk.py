@@ -20,6 +20,8 @@ from elasticsearch import Elasticsearch
 
 BULK_TIMEOUT_SECONDS = 300
 MAX_429_RETRIES = 6
+# Only what the callers read back: less JSON to parse per request.
+FILTER_PATH = "errors,items.*.status,items.*.result,items.*.error"
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 Done = Callable[[Any, list[dict]], None]
@@ -57,7 +59,7 @@ class BulkSender:
 
     def _post(self, lines: list[str]) -> dict:
         body = "\n".join(lines) + "\n"
-        return self._es.bulk(operations=body, refresh=self._refresh)
+        return self._es.bulk(operations=body, refresh=self._refresh, filter_path=FILTER_PATH)
 
     def submit(self, lines: list[str], context: Any, on_done: Done) -> None:
         """Queue a body of (action, source) line pairs; wait while too many are in flight."""
@@ -88,7 +90,8 @@ class BulkSender:
             if retry and pending.attempt < MAX_429_RETRIES:
                 time.sleep(0.5 * 2 ** pending.attempt)
                 lines = [line for i in retry for line in pending.lines[2 * i:2 * i + 2]]
-                again = self._es.bulk(operations="\n".join(lines) + "\n", refresh=self._refresh)
+                again = self._es.bulk(operations="\n".join(lines) + "\n", refresh=self._refresh,
+                                      filter_path=FILTER_PATH)
                 for position, item in zip(retry, again["items"], strict=True):
                     items[position] = next(iter(item.values()))
         self.sent_docs += len(items)

@@ -23,7 +23,7 @@ from marshmallow import ValidationError
 from tqdm import tqdm
 
 from indexer.rejects import Reject, RejectsFile
-from indexer.schemas import SCHEMAS, all_errors
+from indexer.schemas import SCHEMAS, StockRowLoader, all_errors
 from indexer.sources import Record, Source, open_source
 from locator import indices
 from locator.config import Config
@@ -224,7 +224,7 @@ def _defaults(kind: str, options: LoadOptions, source: Source, summary: Summary)
 
 
 def _pipeline(kind: str, ctx: LoadContext, writer: Writer, defaults: dict[str, Any]) -> None:
-    schema = SCHEMAS[kind]()
+    schema = StockRowLoader() if kind == "stock" else SCHEMAS[kind]()
     key_name = DEDUPE_KEY.get(kind)
     seen: dict[str, tuple[int, dict]] = {}
     batch: list[Row] = []

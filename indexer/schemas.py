@@ -271,3 +271,58 @@ def all_errors(messages: Any) -> list[tuple[str, str]]:
     else:
         found.append(("", str(messages)))
     return found
+
+
+class StockRowLoader:
+    """Load stock rows with StockRowSchema, validating each distinct value once.
+
+    Stock files repeat the same store ids, skus, quantities and count times millions of times.
+    Each distinct value of a field goes through that marshmallow field once (the outcome is kept);
+    a row whose fields are all known-good is assembled from those outcomes, and any other row
+    (a bad or missing value) is loaded by the full schema, which gives the exact messages. The
+    result is the schema's own, row for row: only the repeated work is skipped.
+    """
+
+    FIELDS = ("store_id", "sku", "on_hand", "as_of", "availability")
+    MAX_REMEMBERED = 500_000
+
+    def __init__(self) -> None:
+        self.schema = StockRowSchema()
+        # One-field schemas with the same fields and the same trimming as the full schema.
+        self._single = {name: RowSchema.from_dict({name: StockRowSchema._declared_fields[name]})()
+                        for name in self.FIELDS}
+        self._known: dict[tuple[str, type, Any], Any] = {}
+
+    def load(self, data: dict) -> dict:
+        """Return the clean row; raise ValidationError exactly as StockRowSchema().load would."""
+        known = self._known
+        clean = {}
+        for name in self.FIELDS:
+            raw = data.get(name)
+            # The type is part of the key: True == 1 in Python, not in a quantity.
+            key = (name, type(raw), raw)
+            try:
+                value = known.get(key, _UNKNOWN)
+            except TypeError:  # a list or an object where a value belongs
+                return self.schema.load(data)
+            if value is _UNKNOWN:
+                value = self._check(name, raw)
+                if len(known) >= self.MAX_REMEMBERED:
+                    known.clear()
+                known[key] = value
+            if value is _BAD:
+                return self.schema.load(data)
+            clean[name] = value
+        return clean
+
+    def _check(self, name: str, raw: Any) -> Any:
+        try:
+            value = self._single[name].load({name: raw} if raw is not None else {})[name]
+        except (ValidationError, KeyError, TypeError):
+            return _BAD
+        # A missing quantity is decided by the whole row (out_of_stock or not): the full schema.
+        return _BAD if name == "on_hand" and value is None else value
+
+
+_UNKNOWN = object()
+_BAD = object()

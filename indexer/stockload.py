@@ -115,6 +115,11 @@ class FullStockWriter(Writer):
         if self.live:
             self.has_live = es.count(index=self.live, query=tenant_query)["count"] > 0
             aliases.copy_docs(es, self.live, self.build, {"bool": {"must_not": tenant_query}})
+        self._build_json = source_line(self.build)
+        self._tenant_json = source_line(self.tenant)
+        self._tail_json = source_line({"updated_at": self.stamp, **self.extra})[1:-1]
+        self._store_json: dict[str, str] = {}
+        self._as_of_json: dict[datetime, tuple[str, int]] = {}
 
     def rejected(self, data: dict) -> None:
         store_id, sku = data.get("store_id"), data.get("sku")
@@ -143,12 +148,37 @@ class FullStockWriter(Writer):
         for row in accepted:
             data = row.data
             doc_id = stock_id(self.tenant, data["store_id"], data["sku"])
-            doc, outcome = self._document(data, live_docs.get(doc_id), now)
+            live = live_docs.get(doc_id)
+            if live is None:
+                lines += self._fresh_lines(data, doc_id)
+                context.append((row, model.CREATED))
+                continue
+            doc, outcome = self._document(data, live, now)
             version = _millis(model.parse_time(doc["as_of"]))
             lines += [action_line("index", self.build, doc_id, version=version, version_type="external_gte"),
                       source_line(doc)]
             context.append((row, outcome))
         self.sender.submit(lines, context, self._done)
+
+    def _fresh_lines(self, data: dict, doc_id: str) -> list[str]:
+        """Return the bulk lines of a document with no live counterpart (the bulk of a first load).
+
+        The same document `_document` builds, serialised from pieces that repeat across rows (the
+        store's fields, the count time) and are encoded once.
+        """
+        store = self._store_json.get(data["store_id"])
+        if store is None:
+            store = self._store_json[data["store_id"]] = source_line(self.stores[data["store_id"]])[1:-1]
+        as_of = self._as_of_json.get(data["as_of"])
+        if as_of is None:
+            moment = data["as_of"]
+            as_of = self._as_of_json[moment] = (source_line(moment.isoformat()), _millis(moment))
+        action = (f'{{"index":{{"_index":{self._build_json},"_id":{source_line(doc_id)},'
+                  f'"version":{as_of[1]},"version_type":"external_gte"}}}}')
+        doc = (f'{{"tenant":{self._tenant_json},"store_id":{source_line(data["store_id"])},'
+               f'"sku":{source_line(data["sku"])},{store},"on_hand":{int(data["on_hand"])},'
+               f'"as_of":{as_of[0]},"holds":[],"held":0,{self._tail_json}}}')
+        return [action, doc]
 
     def _document(self, data: dict, live: dict | None, now: datetime) -> tuple[dict, str]:
         merge = model.merge_count(live, data["on_hand"], data["as_of"], now)

@@ -118,7 +118,11 @@ def test_full_stock_load_keeps_holds_other_tenants_and_never_goes_back_in_time(e
     kept = get_stock(es, config, tenant, "P01", "SKU-1")
     assert kept["on_hand"] == 10 and kept["held"] == 2 and len(kept["holds"]) == 1
     assert get_stock(es, config, tenant, "L01", "SKU-3")["on_hand"] == 7
-    assert get_stock(es, config, tenant, "P01", "SKU-3")["on_hand"] == 1
+    fresh = get_stock(es, config, tenant, "P01", "SKU-3")
+    assert fresh["on_hand"] == 1 and fresh["as_of"] == "2026-11-25T11:00:00+00:00"
+    assert fresh["location"] == {"lat": 48.8719, "lon": 2.3316} and fresh["store_status"] == "open"
+    assert sorted(fresh) == ["as_of", "held", "holds", "location", "on_hand", "services", "sku",
+                             "store_id", "store_status", "tenant", "updated_at"]
     # Absent from the file but holding a reservation: carried over. Absent without one: gone.
     assert get_stock(es, config, tenant, "P02", "SKU-1")["held"] == 1
     # The concurrent API write reached the new index.
