@@ -17,7 +17,8 @@ def record_events(page: Page) -> None:
         window.__widgetEvents = [];
         for (const type of {list(EVENTS)!r}) {{
             document.addEventListener(type, (event) => {{
-                window.__widgetEvents.push({{type, detail: JSON.parse(JSON.stringify(event.detail ?? null))}});
+                const detail = JSON.parse(JSON.stringify(event.detail ?? null));
+                window.__widgetEvents.push({{type, detail}});
             }});
         }}
     """)
@@ -25,8 +26,8 @@ def record_events(page: Page) -> None:
 
 def events(page: Page, type_: str) -> list[dict]:
     """Return the details of the recorded events of one type."""
-    return page.evaluate("(type) => window.__widgetEvents.filter((e) => e.type === type).map((e) => e.detail)",
-                         type_)
+    return page.evaluate(
+        "(type) => window.__widgetEvents.filter((e) => e.type === type).map((e) => e.detail)", type_)
 
 
 def search(page: Page, town: str, label: str = "Code postal ou ville", button: str = "Rechercher") -> None:
@@ -78,6 +79,13 @@ def locator_tag(**attributes: str) -> str:
     attrs = {"api-key": DEMO_PUBLISHABLE_KEY, **{k.replace("_", "-"): v for k, v in attributes.items()}}
     text = " ".join(f'{name}="{value}"' if value != "" else name for name, value in attrs.items())
     return f"<store-locator {text}></store-locator>"
+
+
+def set_attributes(page: Page, selector: str, **attributes: str) -> None:
+    """Set attributes on an element at run time (underscores in names become dashes)."""
+    page.locator(selector).evaluate(
+        "(el, attrs) => { for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v); }",
+        {name.replace("_", "-"): value for name, value in attributes.items()})
 
 
 def expect_heading(page: Page, text: str) -> None:

@@ -11,7 +11,16 @@ from playwright.sync_api import Browser, Page, expect
 from indexer.demo import DEMO_PUBLISHABLE_KEY
 from tests.browser.conftest import PARIS, WidgetServer, new_context, shot, watch
 from tests.browser.helpers import (
-    RESULTS, events, locator_tag, page_html, record_events, result_ids, search, serve_page, shadow_focus,
+    RESULTS,
+    events,
+    locator_tag,
+    page_html,
+    record_events,
+    result_ids,
+    search,
+    serve_page,
+    set_attributes,
+    shadow_focus,
     wait_settled,
 )
 
@@ -22,7 +31,8 @@ SKU = "DEMO-2001"
 def stocked_count(server: WidgetServer, lat: float, lon: float, radius_km: int = 50) -> list[dict]:
     entries = server.api("/v1/availability", sku=SKU, lat=lat, lon=lon, radius_km=radius_km,
                          include_out_of_stock="true", limit=20)["results"]
-    return sorted((e for e in entries if e["level"] in ("in_stock", "low_stock")), key=lambda e: e["distance_km"])
+    stocked = (e for e in entries if e["level"] in ("in_stock", "low_stock"))
+    return sorted(stocked, key=lambda e: e["distance_km"])
 
 
 def test_english_and_miles_from_attributes(page: Page):
@@ -37,7 +47,7 @@ def test_english_and_miles_from_attributes(page: Page):
     shot(page, "english", "miles")
 
     # Attributes may change at run time: French and kilometres, without searching again.
-    page.locator("store-locator").evaluate("(el) => { el.setAttribute('lang', 'fr'); el.setAttribute('units', 'km'); }")
+    set_attributes(page, "store-locator", lang="fr", units="km")
     expect(page.locator("store-locator .results-heading")).to_have_text("Magasins près de Paris, FR")
     distance = page.locator(f"{RESULTS} [part~='distance']").first.inner_text()
     assert re.fullmatch(r"à [\d,]+\skm", distance), distance
@@ -92,13 +102,14 @@ def test_stock_badge_in_english_without_a_position_offers_to_check(page: Page):
     page.goto("/test/badge")
     expect(page.locator("stock-badge [part~='badge']")).to_have_text("Check in-store availability")
     # Given a place (here by attributes), it counts in English.
-    page.locator("stock-badge").evaluate("(el) => { el.setAttribute('lat', '45.7486'); el.setAttribute('lon', '4.8479'); }")
-    expect(page.locator("stock-badge [part~='badge']")).to_contain_text(re.compile(r"In stock at \d+ stores? near you"))
+    set_attributes(page, "stock-badge", lat="45.7486", lon="4.8479")
+    expect(page.locator("stock-badge [part~='badge']")).to_contain_text(
+        re.compile(r"In stock at \d+ stores? near you"))
 
 
 def test_the_map_is_loaded_only_when_asked_and_mirrors_the_list(page: Page):
     chunks = []
-    page.on("request", lambda request: chunks.append(request.url) if "locator-chunks/map-" in request.url else None)
+    page.on("request", lambda req: chunks.append(req.url) if "locator-chunks/map-" in req.url else None)
     tiles = []
     page.route("**/tiles.test/**", lambda route: (tiles.append(route.request.url), route.abort()))
     serve_page(page, "/test/map", page_html(locator_tag(sku=SKU, lang="fr")))
@@ -108,7 +119,7 @@ def test_the_map_is_loaded_only_when_asked_and_mirrors_the_list(page: Page):
     count = len(result_ids(page))
 
     # Tests run without tiles: tile-url="none" draws markers on a plain background.
-    page.locator("store-locator").evaluate("(el) => { el.setAttribute('tile-url', 'none'); el.setAttribute('map', ''); }")
+    set_attributes(page, "store-locator", tile_url="none", map="")
     page.wait_for_selector("store-locator .leaflet-container")
     assert len(chunks) == 1
     expect(page.locator("store-locator [part~='map'] path.leaflet-interactive")).to_have_count(count)

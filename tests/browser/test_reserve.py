@@ -81,8 +81,8 @@ def test_reserve_end_to_end_then_check_through_the_api(page: Page, widget_server
 
     # The API agrees: as the shopper (publishable key + token) and as the store (secret key).
     url = f"{widget_server.url}/v1/reservations/{detail['reservationId']}"
-    shopper = requests.get(url, headers={"X-Api-Key": DEMO_PUBLISHABLE_KEY, "X-Reservation-Token": detail["token"]},
-                           timeout=30)
+    headers = {"X-Api-Key": DEMO_PUBLISHABLE_KEY, "X-Reservation-Token": detail["token"]}
+    shopper = requests.get(url, headers=headers, timeout=30)
     assert shopper.status_code == 200, shopper.text
     reservation = shopper.json()
     assert reservation["status"] == "held"

@@ -11,7 +11,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PARIS, WidgetServer, new_context, shot, watch
 from tests.browser.helpers import (
-    RESULTS, WITHOUT_STOCK, events, expect_heading, record_events, result_ids, search, shadow_focus, wait_settled,
+    RESULTS,
+    WITHOUT_STOCK,
+    events,
+    expect_heading,
+    record_events,
+    result_ids,
+    search,
+    shadow_focus,
+    wait_settled,
 )
 
 pytestmark = pytest.mark.browser
@@ -92,7 +100,7 @@ def test_filters_in_stock_only_and_open_now(page: Page, widget_server: WidgetSer
     else:  # the test runs at night: every store is closed, the empty state says so
         expect(page.locator("store-locator [part~='empty']")).to_contain_text("ne correspond aux filtres")
     in_stock.check()
-    both = [entry["store"]["id"] for entry in in_stock_by_distance(entries) if entry["store"]["open_now"] is True]
+    both = [e["store"]["id"] for e in in_stock_by_distance(entries) if e["store"]["open_now"] is True]
     if both:
         assert result_ids(page) == both
     shot(page, "filters", "open_and_in_stock")
@@ -114,7 +122,8 @@ def test_no_stock_nearby_offers_a_wider_radius_and_the_nearest_stores_without_it
     search(page, "Lyon")
     empty = page.locator("store-locator [part~='empty']")
     expect(empty).to_contain_text("Aucun magasin n’a ce produit en stock à moins de 50\u00a0km.")
-    expect(page.get_by_role("heading", name="Magasins les plus proches, actuellement sans stock")).to_be_visible()
+    without = page.get_by_role("heading", name="Magasins les plus proches, actuellement sans stock")
+    expect(without).to_be_visible()
     assert result_ids(page, WITHOUT_STOCK) == ["562", "431"]
     expect(page.locator(WITHOUT_STOCK).first.locator("[part~='level']")).to_contain_text("En rupture")
     shot(page, "no_results", "50km")
@@ -137,7 +146,8 @@ def test_geolocation_granted_searches_around_the_shopper(browser: Browser, widge
     wait_settled(page)
     expect_heading(page, "Magasins près de votre position")
     place = {"lat": PARIS["latitude"], "lon": PARIS["longitude"]}
-    assert result_ids(page) == [entry["store"]["id"] for entry in in_stock_by_distance(availability(widget_server, place))]
+    expected = in_stock_by_distance(availability(widget_server, place))
+    assert result_ids(page) == [entry["store"]["id"] for entry in expected]
     shot(page, "geolocation", "granted")
     context.close()
     assert not log.errors
@@ -171,7 +181,8 @@ def test_geolocation_failure_falls_back_to_the_search_box(browser: Browser, widg
     described = page.locator("store-locator input[type=search]").get_attribute("aria-describedby").split()
     notice_id = notice.get_attribute("id")
     assert notice_id in described
-    assert events(page, "locator:error")[-1] == {"kind": "geolocation", "reason": how, "message": notice.inner_text()}
+    assert events(page, "locator:error")[-1] == {
+        "kind": "geolocation", "reason": how, "message": notice.inner_text()}
     shot(page, "geolocation", how)
     # And the search box works.
     search(page, "Paris")
@@ -191,7 +202,8 @@ def test_insecure_page_explains_why_location_is_unavailable(browser: Browser, wi
     page.goto("/demo")
     assert page.evaluate("window.isSecureContext") is False
     page.get_by_role("button", name="Utiliser ma position").click()
-    expect(page.locator("store-locator [part~='notice']")).to_contain_text("Cette page n’est pas sécurisée (https)")
+    notice = page.locator("store-locator [part~='notice']")
+    expect(notice).to_contain_text("Cette page n’est pas sécurisée (https)")
     search(page, "Paris")
     expect_heading(page, "Magasins près de Paris, FR")
     context.close()
