@@ -13,7 +13,7 @@ TEST_REDIS_PORT ?= 6391
 
 export PORT HOST
 
-.PHONY: run test setup venv widgets system-deps browser-deps es-start lint bench clean
+.PHONY: run test setup venv widgets system-deps browser-deps es-start lint bench bench-index clean
 
 run: setup system-deps ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
 	scripts/redis.sh start $(REDIS_PORT)
@@ -60,6 +60,9 @@ lint: venv
 
 bench: setup
 	scripts/bench.sh
+
+bench-index: setup ## Indexing benchmark: `locator index stock` vs raw _bulk, 2 million documents
+	$(BIN)/python -m bench.bench_index $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) widgets/node_modules static/vendor .locator
