@@ -8,7 +8,8 @@ from indexer.demo import DEMO_PUBLISHABLE_KEY
 
 RESULTS = 'store-locator ol[data-list="results"] > li'
 WITHOUT_STOCK = 'store-locator ol[data-list="without-stock"] > li'
-EVENTS = ("locator:results", "locator:store-selected", "locator:reserved", "locator:error", "locator:open")
+EVENTS = ("locator:results", "locator:store-selected", "locator:reserved", "locator:cancelled",
+          "locator:error", "locator:open")
 
 
 def record_events(page: Page) -> None:

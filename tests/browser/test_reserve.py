@@ -143,3 +143,29 @@ def test_back_from_the_form_returns_focus_to_the_store(page: Page):
     page.get_by_role("button", name="Retour aux magasins").click()
     focused = shadow_focus(page)
     assert focused["action"] == "reserve" and focused["store"] == store_id
+
+
+def test_the_shopper_can_cancel_from_the_confirmation(page: Page, widget_server: WidgetServer):
+    record_events(page)
+    page.goto("/demo")
+    page.locator("store-locator").evaluate("(el) => el.setAttribute('sku', 'DEMO-4002')")
+    search(page, "Lyon")
+    store_id = result_ids(page)[0]
+    before = available(widget_server, store_id, "DEMO-4002")
+    page.locator(f"{RESULTS}[data-store-id='{store_id}'] [data-action='reserve']").click()
+    page.get_by_label("Votre nom").fill("Jeanne Roux")
+    page.get_by_label("E-mail ou numéro de téléphone").fill("jeanne@example.fr")
+    page.get_by_label("J’accepte que le magasin conserve").check()
+    page.get_by_role("button", name="Réserver pour retrait").click()
+    expect(page.get_by_role("heading", name="Votre réservation est confirmée")).to_be_focused()
+    assert available(widget_server, store_id, "DEMO-4002") == before - 1
+
+    page.get_by_role("button", name="Annuler cette réservation").click()
+    expect(page.get_by_role("heading", name="Votre réservation est annulée")).to_be_focused()
+    detail = events(page, "locator:cancelled")[-1]
+    reservation = requests.get(f"{widget_server.url}/v1/reservations/{detail['reservationId']}",
+                               headers={"X-Api-Key": DEMO_SECRET_KEY}, timeout=30).json()
+    assert reservation["status"] == "cancelled"
+    assert reservation["cancelled_by"] == "shopper"
+    assert available(widget_server, store_id, "DEMO-4002") == before
+    shot(page, "reserve", "cancelled")

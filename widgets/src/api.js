@@ -174,6 +174,16 @@ export class ApiClient {
   reserve(body, key) {
     return this.request("POST", "/v1/reservations", { body, headers: { "Idempotency-Key": key } });
   }
+
+  /**
+   * Cancel the shopper's reservation (POST /v1/reservations/{id}/cancel). The token goes in the
+   * query string, which needs no CORS preflight header on a retailer's own origin.
+   * @param {string} id
+   * @param {string} token the reservation token returned at creation
+   */
+  cancel(id, token) {
+    return this.request("POST", `/v1/reservations/${encodeURIComponent(id)}/cancel${queryString({ token })}`);
+  }
 }
 
 /**

@@ -769,6 +769,13 @@ export class StoreLocatorElement extends HTMLElement {
     const expires = reservation.expires_at
       ? this._t("holdUntil", { time: formatDateTime(reservation.expires_at, row.timezone, this.lang) })
       : null;
+    if (reservation.cancelled) {
+      return h("section", { class: "panel confirmation", part: "confirmation cancelled", "aria-labelledby": titleId },
+        h("h2", { id: titleId, tabindex: "-1", text: this._t("cancelledTitle") }),
+        h("p", { text: this._t("cancelledText", { product: reservation.productName }) }),
+        h("div", { class: "actions" }, this._backButton()));
+    }
+    const token = reservation.token ?? reservation.reservation_token;
     return h("section", { class: "panel confirmation", part: "confirmation", "aria-labelledby": titleId },
       h("h2", { id: titleId, tabindex: "-1", text: this._t("confirmedTitle") }),
       h("p", { text: this._t("confirmedWhat", { qty: reservation.qty, product: reservation.productName, store: row.name }) }),
@@ -777,15 +784,55 @@ export class StoreLocatorElement extends HTMLElement {
         h("strong", { class: "code", part: "pickup-code", text: reservation.pickup_code ?? "" })),
       expires ? h("p", { part: "expiry", class: "expiry", text: expires }) : null,
       reservation.id ? h("p", { class: "hint", text: this._t("reservationRef", { id: reservation.id }) }) : null,
-      h("div", { class: "actions" }, h("button", {
-        type: "button", part: "button back-button", text: this._t("back"), onclick: () => {
-          this._state.view = "list";
-          this._state.reservation = null;
-          this._render();
-          this._focusSoon(".results-heading");
-          if (this._state.place) this._search(this._state.place);
-        },
-      })));
+      h("p", { class: "error-text", part: "form-message", hidden: !reservation.message, text: reservation.message ?? "" }),
+      h("div", { class: "actions" }, this._backButton(), reservation.id && token ? h("button", {
+        type: "button", part: "button cancel-button", "aria-disabled": reservation.cancelling ? "true" : null,
+        text: reservation.cancelling ? this._t("cancelling") : this._t("cancelReservation"),
+        onclick: () => this._cancelReservation(reservation, token),
+      }) : null));
+  }
+
+  _backButton() {
+    return h("button", {
+      type: "button", part: "button back-button", text: this._t("back"), onclick: () => {
+        this._state.view = "list";
+        this._state.reservation = null;
+        this._render();
+        this._focusSoon(".results-heading");
+        if (this._state.place) this._search(this._state.place);
+      },
+    });
+  }
+
+  /**
+   * Cancel the reservation just made (the shopper changed their mind); the units are free at once.
+   * @param {any} reservation
+   * @param {string} token
+   */
+  async _cancelReservation(reservation, token) {
+    if (reservation.cancelling) return;
+    reservation.cancelling = true;
+    reservation.message = null;
+    this._render();
+    try {
+      await this._client.cancel(reservation.id, token);
+      reservation.cancelling = false;
+      reservation.cancelled = true;
+      this._render();
+      this._focusSoon(".confirmation h2");
+      this._announce(this._t("cancelledTitle"));
+      emit(this, "locator:cancelled", {
+        reservationId: reservation.id, storeId: reservation.store.id, store: publicStore(reservation.store),
+      });
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError("network", String(error));
+      reservation.cancelling = false;
+      reservation.message = apiError.retryable ? this._t("unreachable") : this._t("cancelFailed", { detail: apiError.message });
+      this._render();
+      this._say(reservation.message);
+      this._focusSoon('[part~="cancel-button"]');
+      emit(this, "locator:error", { kind: "cancel", status: apiError.status, message: apiError.message });
+    }
   }
 
   // --- map --------------------------------------------------------------------------------
