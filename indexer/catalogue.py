@@ -170,12 +170,18 @@ class CatalogueWriter(Writer):
 
 
 class ProductsWriter(CatalogueWriter):
-    """Products: one document per (tenant, sku). Removing a product leaves its stock documents."""
+    """Products: one document per (tenant, sku). A product absent from a full load is removed,
+    with its stock documents."""
 
     kind, key = "products", "sku"
 
     def document(self, row: Row) -> dict | None:
         return product_document(self.tenant, row.data, self.ctx.options.demo, self.stamp)
+
+    def follow(self, removed: set[str]) -> None:
+        if removed:
+            self.ctx.summary.stock_deleted += follow.delete_stock_of_products(
+                self.ctx.es, self.ctx.config, self.tenant, removed)
 
 
 class StoresWriter(CatalogueWriter):

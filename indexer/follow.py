@@ -46,6 +46,22 @@ def follow_stores(es: Elasticsearch, config: Config, tenant: str, changed: dict[
     return moved, deleted
 
 
+def delete_stock_of_products(es: Elasticsearch, config: Config, tenant: str, skus: set[str]) -> int:
+    """Delete the stock documents of removed products; return how many."""
+    alias = index_name(config, "stock")
+    deleted = 0
+    ordered = sorted(skus)
+    for start in range(0, len(ordered), CHUNK):
+        query = {"bool": {"filter": [{"term": {"tenant": tenant}},
+                                     {"terms": {"sku": ordered[start:start + CHUNK]}}]}}
+        actions = ({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]}
+                   for hit in aliases.scan(es, alias, query, source=False))
+        deleted += _run(es, actions)
+    if deleted:
+        es.indices.refresh(index=alias)
+    return deleted
+
+
 def delete_documents(es: Elasticsearch, alias: str, ids: list[str]) -> int:
     """Delete documents by id through an alias (missing ones are fine); return how many."""
     if not ids:

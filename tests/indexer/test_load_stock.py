@@ -149,3 +149,23 @@ def test_a_full_stock_load_of_nothing_valid_keeps_the_live_index(es, config, cat
         load("stock", bad, catalogue.id, full=True)
     assert aliases.live_index(es, alias) == live
     assert count(es, config, "stock", catalogue.id) == 4
+
+
+def test_wrong_types_in_json_lines_are_rejected_one_by_one(es, config, catalogue, load):
+    summary, messages = load("stock", SAMPLES / "stock_wrong_types.jsonl", catalogue.id)
+    assert (summary.read, summary.indexed, summary.rejected) == (8, 1, 7)
+    text = "\n".join(messages)
+    for expected in (":2: store_id: must be text or a whole number", ":3: on_hand: must be a whole number",
+                     ":4: on_hand:", ":5: on_hand:", ":6: as_of: must be an ISO 8601",
+                     ":7: expected a JSON object, found list", ":8: invalid JSON"):
+        assert expected in text
+
+
+def test_a_product_removed_by_a_full_load_takes_its_stock_along(es, config, catalogue, load, tmp_path):
+    load("stock", SAMPLES / "stock.csv", catalogue.id)
+    fewer = tmp_path / "products.csv"
+    fewer.write_text("sku,name\nSKU-1,Chaise pliante\nSKU-3,Lampe\n", encoding="utf-8")
+    summary, _ = load("products", fewer, catalogue.id, full=True)
+    assert (summary.removed, summary.stock_deleted) == (1, 1)
+    assert get_stock(es, config, catalogue.id, "P01", "SKU-2") is None
+    assert get_stock(es, config, catalogue.id, "P01", "SKU-1") is not None
