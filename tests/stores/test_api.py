@@ -182,3 +182,18 @@ def test_geojson_and_conditional_requests(client, paris):
     assert again.status_code == 304
     plain = client.get("/v1/stores?lat=48.8566&lon=2.3522&limit=2", headers=paris.headers())
     assert plain.mimetype == "application/json" and plain.headers["ETag"] != r.headers["ETag"]
+
+
+def test_ties_at_the_same_point_page_by_id_without_gaps_or_repeats(client, es, config, pinned):
+    tenant = make_tenant(es, config)
+    ids_at_point = ["T3", "T1", "T5", "T2", "T4"]
+    seed(es, config, [shop(tenant.id, sid, 45.0, 7.0) for sid in ids_at_point], [])
+    seen, cursor = [], None
+    for _ in range(5):
+        url = "/v1/stores?lat=45.01&lon=7.0&limit=2&open_now=true" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url, headers=tenant.headers())
+        seen += ids(page)
+        cursor = page.get_json()["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ["T1", "T2", "T3", "T4", "T5"]
