@@ -9,7 +9,6 @@ const BASE = `
 :host {
   all: initial !important;
   display: block !important;
-  contain: content;
 }
 :host([hidden]) { display: none !important; }
 *, *::before, *::after { box-sizing: border-box; }
@@ -68,6 +67,13 @@ input[type="text"], input[type="search"], input[type="number"], input[type="emai
 input[aria-invalid="true"] { border: 2px solid var(--_out); }
 input[type="checkbox"] { width: 1.25em; height: 1.25em; flex: none; margin-top: 0.15em; accent-color: var(--_accent); }
 h2, h3, p, ol, ul, fieldset, legend, form { margin: 0; padding: 0; }
+@media (forced-colors: active) {
+  .dot { background: CanvasText; }
+  button.primary { border: 1px solid ButtonText; }
+}
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { transition: none !important; animation: none !important; scroll-behavior: auto !important; }
+}
 h2 { font-size: 1.15em; line-height: 1.3; }
 h3 { font-size: 1.05em; line-height: 1.3; }
 `;
