@@ -50,6 +50,7 @@ def _store_location(item: dict) -> dict:
 @blp.arguments(AvailabilityQuery, location="query")
 @blp.response(200, AvailabilitySchema)
 @blp.doc(**GEOJSON_DOC)
+@http.described
 @require_key()
 def availability(args: dict):
     """Stores near a point with a product, nearest first.
@@ -57,6 +58,10 @@ def availability(args: dict):
     Per store: `level`, `stale`, `updated_at` and, for secret keys or when the tenant exposes
     quantities, `available_qty`. With `include_out_of_stock=true`, the nearby stores without
     the product follow, so a page is never empty while stores are near. An unknown sku is a 404.
+
+    A count older than the tenant's freshness limit is `stale: true` and never a plain
+    `in_stock` (shown as `low_stock`; `reported_level` keeps the count's own level). A store
+    temporarily closed supplies nothing: `out_of_stock`, among the stores without the product.
     """
     decode_cursor(args.get("cursor"))  # a bad cursor is a 400 before anything is looked up
     ctx = _context()
@@ -77,6 +82,7 @@ def availability(args: dict):
 @blp.arguments(BasketRequestSchema, location="json")
 @blp.response(200, BasketSchema)
 @blp.doc(**GEOJSON_DOC)
+@http.described
 @require_key()
 def basket(args: dict):
     """Stores near a point that can supply a basket (up to 50 lines).

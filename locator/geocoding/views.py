@@ -41,6 +41,7 @@ class PlaceSchema(ma.Schema):
 @blp.route("/geocode")
 @blp.arguments(GeocodeQuery, location="query")
 @blp.response(200, PlaceSchema)
+@http.described
 @require_key()
 def geocode(args: dict):
     """A postcode, town or address to a point and a label; 404 when nothing matches."""

@@ -44,6 +44,7 @@ def _run(search: StoreSearch, args: dict):
 @blp.arguments(StoreListQuery, location="query")
 @blp.response(200, StoreListSchema)
 @blp.doc(**GEOJSON_DOC)
+@http.described
 @require_key()
 def list_stores(args: dict):
     """Stores near a point, nearest first.
@@ -68,6 +69,7 @@ def list_stores(args: dict):
 @blp.arguments(PolygonSearchBody, location="json")
 @blp.response(200, StoreListSchema)
 @blp.doc(**GEOJSON_DOC)
+@http.described
 @require_key()
 def search_polygon(args: dict):
     """Stores inside a GeoJSON polygon (e.g. a delivery zone or a drawn area).
@@ -92,6 +94,7 @@ def search_polygon(args: dict):
 @blp.route("/stores/<string:store_id>")
 @blp.arguments(StoreQuery, location="query")
 @blp.response(200, StoreSchema)
+@http.described
 @require_key()
 def get_store(args: dict, store_id: str):
     """One store; with `lat`/`lon`, its distance from there."""

@@ -16,6 +16,8 @@ def test_openapi_documents_the_search_endpoints(client):
                                                           "open_now", "services", "q", "bbox"}
     assert "application/geo+json" in listing["responses"]["200"]["content"]
     assert listing["security"] == [{"ApiKey": []}]
+    assert "ties are broken by store id" in listing["description"]
+    assert "stale" in paths["/v1/availability"]["get"]["description"]
     schemas = spec["components"]["schemas"]
     assert {"Store", "StoreList", "Availability", "Basket"} <= set(schemas)
     assert "available_qty" in schemas["AvailabilityEntry"]["properties"]
