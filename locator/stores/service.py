@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from math import asin, cos, radians, sin, sqrt
 
 from elasticsearch import Elasticsearch, NotFoundError
 
@@ -105,8 +106,6 @@ def search_stores(
             # Exhausted (or bounded): with open_now, a bounded scan still hands back a cursor.
             more = len(hits) == size and open_now
             return Page(results, queries.encode_cursor(search_after) if more else None)
-        if not open_now and len(results) == limit:
-            return Page(results, None)
 
 
 def get_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, now: datetime,
@@ -127,8 +126,6 @@ def get_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, now
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Return the great-circle distance in km on the mean Earth radius (as Elasticsearch)."""
-    from math import asin, cos, radians, sin, sqrt
-
     dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
     a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
     return 2 * 6371.0087714 * asin(min(1.0, sqrt(a)))
