@@ -120,7 +120,7 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
     }
     for _attempt in range(3):
         try:
-            es.create(index=_alias(config), id=rid, document=doc)
+            mine = es.create(index=_alias(config), id=rid, document=doc)
             break
         except ConflictError:
             existing = es.get(index=_alias(config), id=rid)
@@ -143,16 +143,23 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
                              expires_at, tenant.settings.safety_stock)
         if shorts:
             codes.release(es, config, tenant.tenant, body["store_id"], code, rid)
-            es.delete(index=_alias(config), id=rid)  # the key may be used again once stock is back
+            # Deleted, so that the key may be used again once stock is back.
+            es.delete(index=mine["_index"], id=rid, if_seq_no=mine["_seq_no"],
+                      if_primary_term=mine["_primary_term"])
             listed = ", ".join(f"{s.sku} ({s.available} of {s.requested})" for s in shorts)
             raise InsufficientStock(f"Not enough stock at store {body['store_id']}: {listed}. "
                                     "Nothing was held.", items=[s.to_dict() for s in shorts])
         changes = {"status": states.HELD, "pickup_code": code, "updated_at": datetime.now(UTC).isoformat()}
-        es.update(index=_alias(config), id=rid, doc=changes)
+        # Compare-and-set against our own creation: if a repeat took this creation over (it ran
+        # past PENDING_GRACE), the repeat owns the reservation now.
+        es.update(index=mine["_index"], id=rid, doc=changes,
+                  if_seq_no=mine["_seq_no"], if_primary_term=mine["_primary_term"])
     except InsufficientStock:
         raise
+    except (ConflictError, NotFoundError) as exc:
+        raise IdempotencyInProgress("A repeat of this request took it over; retry to read it.") from exc
     except Exception:
-        _abandon_quietly(es, config, rid)
+        _abandon_quietly(es, config, rid, mine)
         raise
     doc.update(changes)
     webhooks.emit_quietly(es, config, tenant.settings, "reservation.created", doc)
@@ -171,10 +178,10 @@ def abandon(es: Elasticsearch, config: Config, current: dict) -> None:
         pass
 
 
-def _abandon_quietly(es: Elasticsearch, config: Config, rid: str) -> None:
+def _abandon_quietly(es: Elasticsearch, config: Config, rid: str, mine: dict) -> None:
     try:
         current = es.get(index=_alias(config), id=rid)
-        if current["_source"]["status"] == states.PENDING:
+        if current["_seq_no"] == mine["_seq_no"] and current["_source"]["status"] == states.PENDING:
             abandon(es, config, current)
     except Exception:  # noqa: BLE001 - the sweeper removes stale pending reservations
         pass
