@@ -30,9 +30,9 @@ def test_hsts_over_https(client):
 
 def test_demo_pages_get_a_strict_policy(client):
     for path in ("/demo", "/demo/hostile", "/demo/missing-page"):
-        response = client.get(path)
-        assert response.headers["Content-Security-Policy"] == DEMO_CSP, path
-        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        with client.get(path) as response:
+            assert response.headers["Content-Security-Policy"] == DEMO_CSP, path
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
     directives = dict(d.strip().split(" ", 1) for d in DEMO_CSP.split(";"))
     assert directives["script-src"] == "'self'"  # no inline script, no eval, no other host
     assert directives["connect-src"] == "'self'"
@@ -42,7 +42,8 @@ def test_demo_pages_get_a_strict_policy(client):
 
 
 def test_docs_and_static(client):
-    assert client.get("/docs").headers["Content-Security-Policy"] == DOCS_CSP
+    with client.get("/docs") as docs:
+        assert docs.headers["Content-Security-Policy"] == DOCS_CSP
     with client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js") as asset:
         assert asset.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
         assert asset.headers["X-Content-Type-Options"] == "nosniff"
