@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from elastic_transport import ConnectionError as TransportConnectionError
 
 from indexer.catalogue import EmptyLoad
 from indexer.loader import LoadOptions, Summary, load_file
@@ -62,17 +63,19 @@ def _common(command):
 
 def _run(cli: CliContext, kind: str, file: Path, **kwargs) -> None:
     tenant = kwargs.pop("tenant")
-    try:
-        service.get_tenant(cli.es, cli.config, tenant)
-    except NotFound as exc:
-        raise click.ClickException(f"unknown tenant {tenant!r} (create it with `locator tenants create`)") \
-            from exc
     progress = not kwargs.pop("no_progress")
     options = LoadOptions(tenant=tenant, progress=progress, **kwargs)
     try:
+        service.get_tenant(cli.es, cli.config, tenant)
         summary = load_file(cli.es, cli.config, kind, file, options, echo=lambda m: click.echo(m, err=True))
+    except NotFound as exc:
+        raise click.ClickException(f"unknown tenant {tenant!r} (create it with `locator tenants create`)") \
+            from exc
     except (SourceError, EmptyLoad) as exc:
         raise click.ClickException(str(exc)) from exc
+    except TransportConnectionError as exc:
+        raise click.ClickException(f"cannot reach Elasticsearch at {cli.config.es_url} ({exc}); nothing "
+                                   "was swapped: the live indices are as they were") from exc
     report(summary)
 
 

@@ -181,3 +181,22 @@ def test_products_load_with_folded_search_text(es, config, tenant, load):
     assert summary.indexed == 3
     doc = es.get(index=index_name(config, "products"), id=f"{tenant.id}\x1fSKU-3")["_source"]
     assert doc["search_text"] == "lampe a poser lumiere & co sku-3" and doc["price"] == 24.5
+
+
+def test_a_full_load_that_breaks_midway_deletes_its_index(es, config, tenant, load, monkeypatch):
+    from elastic_transport import ConnectionError as TransportConnectionError
+
+    from indexer.bulk import BulkSender
+
+    load("products", SAMPLES / "products.csv", tenant.id)
+    alias = index_name(config, "products")
+    live, kept = aliases.live_index(es, alias), aliases.versions(es, alias)
+
+    def broken(self, lines):
+        raise TransportConnectionError("connection reset (simulated)")
+
+    monkeypatch.setattr(BulkSender, "_post", broken)
+    with pytest.raises(TransportConnectionError):
+        load("products", SAMPLES / "products.csv", tenant.id, full=True)
+    assert aliases.live_index(es, alias) == live and aliases.versions(es, alias) == kept
+    assert count(es, config, "products", tenant.id) == 3
