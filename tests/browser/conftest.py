@@ -6,9 +6,12 @@ Screenshots and axe reports go to test-artifacts/browser/ (gitignored).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import re
 import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,9 @@ from elasticsearch import Elasticsearch
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 
 from indexer.demo import DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY
+from locator import indices
 from locator.cli import main as cli
+from locator.config import Config
 from locator.es import index_name
 from tests.conftest import ROOT, LiveServer, _env_for, start_gunicorn, stop_gunicorn
 
@@ -76,12 +81,25 @@ def widget_assets() -> Path:
 
 
 @pytest.fixture(scope="session")
-def widget_server(config, es, widget_assets, tmp_path_factory) -> Iterator[WidgetServer]:
-    """Load the demo dataset into this session's indices and serve it with a real gunicorn."""
-    result = CliRunner(env=_env_for(config)).invoke(cli, ["demo", "load"], catch_exceptions=False)
+def widget_config(config: Config, es: Elasticsearch) -> Iterator[Config]:
+    """Indices of their own for the browser tests: the demo tenant and data live there, so other
+    tests of the session (e.g. `demo load` itself) still start from empty indices."""
+    own = dataclasses.replace(config, index_prefix=f"test-w{uuid.uuid4().hex[:8]}")
+    yield own
+    indices.delete_all(es, own)
+
+
+@pytest.fixture(scope="session")
+def widget_server(widget_config: Config, es: Elasticsearch, widget_assets,
+                  tmp_path_factory) -> Iterator[WidgetServer]:
+    """Load the demo dataset into the browser tests' indices and serve it with a real gunicorn."""
+    work = tmp_path_factory.mktemp("widget-demo")
+    # `demo load` writes its input files under the working directory: not the checkout's.
+    with contextlib.chdir(work):
+        result = CliRunner(env=_env_for(widget_config)).invoke(cli, ["demo", "load"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    live = start_gunicorn(config, tmp_path_factory.mktemp("widget-gunicorn"))
-    yield WidgetServer(live.url, live, es, index_name(config, "stock"))
+    live = start_gunicorn(widget_config, work)
+    yield WidgetServer(live.url, live, es, index_name(widget_config, "stock"))
     stop_gunicorn(live)
 
 
