@@ -94,3 +94,38 @@ def test_metrics_are_summed_across_gunicorn_workers(config, es, tenant, tmp_path
         assert len(list(metrics_dir.glob("counter_*.db"))) == 2  # one file per worker
     finally:
         stop_gunicorn(server)
+
+
+def test_stock_and_reservation_outcomes_are_counted_by_the_api(client, es, config, tenant):
+    import uuid
+    from datetime import UTC, datetime
+
+    from tests import factories
+
+    factories.seed(es, config, [factories.store_doc(tenant.id, "S1", 48.85, 2.35)],
+                   [factories.product_doc(tenant.id, "SKU1")])
+    before = client.get("/metrics").get_data(as_text=True)
+    rows = [{"store_id": "S1", "sku": "SKU1", "on_hand": 1, "as_of": datetime.now(UTC).isoformat()},
+            {"store_id": "S1", "sku": "SKU1", "on_hand": 1, "as_of": "2000-01-01T00:00:00+00:00"}]
+    stock = client.put("/v1/stock?wait_for_visible=true", json={"rows": rows},
+                       headers=tenant.headers("secret"))
+    assert stock.status_code == 200, stock.json
+
+    def reserve(qty: int):
+        body = {"store_id": "S1", "items": [{"sku": "SKU1", "qty": qty}],
+                "customer": {"name": "M", "email": "m@example.com"}}
+        return client.post("/v1/reservations", json=body,
+                           headers={**tenant.headers(), "Idempotency-Key": uuid.uuid4().hex})
+
+    assert reserve(1).status_code == 201
+    assert reserve(5).status_code == 409
+    text = client.get("/metrics").get_data(as_text=True)
+
+    def delta(name, **labels):
+        return sample(text, name, **labels) - sample(before, name, **labels)
+
+    assert delta("locator_stock_rows_total", outcome="created") == 1
+    assert delta("locator_stock_rows_total", outcome="stale") + delta(
+        "locator_stock_rows_total", outcome="unchanged") == 1
+    assert delta("locator_reservations_total", outcome="held") == 1
+    assert delta("locator_reservations_total", outcome="short") == 1

@@ -21,6 +21,7 @@ from flask import Flask
 
 from locator.config import Config
 from locator.es import index_name, make_client
+from locator.metrics import record_reservation
 from locator.reservations import queries, service, states, webhooks
 from locator.reservations.errors import InvalidTransition
 from locator.tenants.service import Tenant, get_tenant, list_tenants
@@ -122,7 +123,9 @@ class BackgroundWorker:
                 if delivery_id:
                     webhooks.deliver(es, self.config, delivery_id)
                     continue
-                sweep(es, self.config)
+                for outcome, count in sweep(es, self.config).items():
+                    if count:
+                        record_reservation(outcome, count)
                 webhooks.deliver_due(es, self.config)
                 if passes % self.PURGE_EVERY == 0:
                     purge(es, self.config)

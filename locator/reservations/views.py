@@ -10,7 +10,9 @@ from flask_smorest import Blueprint
 from indexer.mappings import entity_id
 from locator.errors import NotFound, Unauthorized, ValidationFailed
 from locator.es import get_es, index_name
+from locator.metrics import record_reservation
 from locator.reservations import service, states, sweeper, webhooks
+from locator.reservations.errors import InsufficientStock
 from locator.reservations.schemas import (
     CreatedReservationSchema,
     DeliveryArgs,
@@ -82,7 +84,12 @@ def create_reservation(body: dict):
         raise ValidationFailed(f"Send a unique {IDEMPOTENCY_HEADER} header (16 to 200 visible ASCII "
                                "characters, e.g. a UUID) with each new reservation.",
                                errors={IDEMPOTENCY_HEADER: ["Missing or malformed."]})
-    created = service.create(get_es(), _config(), current_tenant(), key, body)
+    try:
+        created = service.create(get_es(), _config(), current_tenant(), key, body)
+    except InsufficientStock:
+        record_reservation("short")
+        raise
+    record_reservation("replayed" if created.replayed else "held")
     if not created.replayed:
         visibility.request_refresh(current_app)  # availability searches show the hold soon
     headers = {"Idempotent-Replayed": "true"} if created.replayed else {}
@@ -110,6 +117,7 @@ def cancel_reservation(args: dict, rid: str):
     _authorized(rid, args["token"])
     actor = "store" if current_key().is_secret else "shopper"
     doc = service.transition(get_es(), _config(), current_tenant(), rid, states.CANCEL, actor=actor)
+    record_reservation("cancelled")
     visibility.request_refresh(current_app)
     return service.public(doc)
 
@@ -120,7 +128,9 @@ def cancel_reservation(args: dict, rid: str):
 @require_key("secret")
 def ready_reservation(rid: str):
     """Mark a held reservation ready for pick-up (store)."""
-    return service.public(service.transition(get_es(), _config(), current_tenant(), rid, states.READY_ACTION))
+    doc = service.transition(get_es(), _config(), current_tenant(), rid, states.READY_ACTION)
+    record_reservation("ready")
+    return service.public(doc)
 
 
 @blp.route("/reservations/<rid>/collect", methods=["POST"])
@@ -133,7 +143,9 @@ def collect_reservation(rid: str):
     The held units keep counting until the till reports a count taken at or after the
     collection (`PUT /v1/stock` with `as_of` ≥ `collected_at`), which already has the sale.
     """
-    return service.public(service.transition(get_es(), _config(), current_tenant(), rid, states.COLLECT))
+    doc = service.transition(get_es(), _config(), current_tenant(), rid, states.COLLECT)
+    record_reservation("collected")
+    return service.public(doc)
 
 
 @blp.route("/stores/<store_id>/reservations")

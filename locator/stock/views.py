@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 from flask import current_app
@@ -9,6 +11,7 @@ from flask_smorest import Blueprint
 
 from locator.errors import ServiceUnavailable
 from locator.es import get_es
+from locator.metrics import record_stock_outcomes
 from locator.stock import model, visibility
 from locator.stock.schemas import InvalidRow, StockBatchArgs, StockBatchResultSchema, StockBatchSchema
 from locator.stock.service import APPLIED, RowOutcome, StockRow, apply_stock_batch
@@ -68,6 +71,7 @@ def put_stock(args: dict, batch: dict):
     summary = {name: 0 for name in ("applied", "unchanged", "stale", "rejected")}
     for result in results:
         summary[result["result"]] += 1
+    record_stock_outcomes(Counter(r.get("outcome") or r["result"] for r in results))
     if summary["applied"]:
         visibility.request_refresh(current_app)
     if any(o.retryable for o in outcomes):
