@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     record_events,
     result_ids,
     search,
+    set_attributes,
     shadow_focus,
     wait_settled,
 )
@@ -256,3 +257,15 @@ def test_my_store_is_remembered_and_offered_first_next_time(page: Page, widget_s
     first = page.locator(RESULTS).first
     expect(first.locator("[part~='my-store-tag']")).to_have_text("Mon magasin")
     shot(page, "my_store", "remembered")
+
+
+def test_a_refused_key_is_said_and_reported_to_the_host(page: Page):
+    record_events(page)
+    page.goto("/demo")
+    set_attributes(page, "store-locator", api_key="pk_not_a_real_key_000000000000")
+    search(page, "Paris")
+    expect(page.locator("store-locator [part~='error']")).to_contain_text(
+        "Le service des magasins a refusé la demande (401)")
+    error = events(page, "locator:error")[-1]
+    assert error["kind"] == "http" and error["status"] == 401
+    assert error["problem"]["status"] == 401
