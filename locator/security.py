@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from locator.errors import LocatorError, ValidationFailed
 
@@ -110,5 +111,11 @@ def _check_json_body() -> None:
 
 def init_app(app: Flask) -> None:
     """Check JSON bodies before the views and add security headers to every response."""
+    hops = app.config["LOCATOR"].proxy_hops
+    if hops:
+        # Behind N trusted proxies the client's address, scheme and host come from their
+        # X-Forwarded-* headers (rate limits per address, HSTS, the own origin for CORS).
+        # Without proxies these headers are the client's word and are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.before_request(_check_json_body)
     app.after_request(_add_headers)

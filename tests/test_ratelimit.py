@@ -151,3 +151,15 @@ def test_errors_keep_their_own_retry_after(config, es):
     response = create_app(dead_es).test_client().get(PARIS, headers={"X-Api-Key": "pk_any"})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
+
+
+def test_forwarded_addresses_count_only_behind_trusted_proxies(config, es, redis_url):
+    def statuses(client, forwarded_for: str) -> list[int]:
+        return [client.get(PARIS, headers={"X-Forwarded-For": forwarded_for}).status_code for _ in range(3)]
+
+    direct = _app(config, ratelimit_storage_uri=redis_url, ratelimit_per_address="2/hour")
+    # Without a trusted proxy a client cannot pick its own address.
+    assert statuses(direct, "198.51.100.1") + statuses(direct, "198.51.100.2") == [401, 401] + [429] * 4
+    proxied = _app(config, ratelimit_storage_uri=redis_url, ratelimit_per_address="2/hour", proxy_hops=1)
+    assert statuses(proxied, "203.0.113.1") == [401, 401, 429]
+    assert statuses(proxied, "203.0.113.2") == [401, 401, 429]
