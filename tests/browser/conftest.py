@@ -40,6 +40,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 AXE = ROOT / "widgets" / "node_modules" / "axe-core" / "axe.min.js"
 STATIC = ROOT / "static"
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}
+OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost|shop\.test)[:/])[a-z]+://")
 
 
 @dataclass
@@ -137,7 +138,10 @@ def new_context(browser: Browser, server: WidgetServer, **options) -> BrowserCon
         "base_url": server.url,
     }
     settings.update(options)
-    return browser.new_context(**settings)
+    context = browser.new_context(**settings)
+    # Nothing leaves this machine (map tiles, for one): every other host is refused in the browser.
+    context.route(OUTSIDE, lambda route: route.abort("blockedbyclient"))
+    return context
 
 
 def watch(page: Page) -> PageLog:

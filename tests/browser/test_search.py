@@ -47,8 +47,12 @@ def in_stock_by_distance(entries: list[dict]) -> list[dict]:
 
 def test_search_by_town_lists_stores_with_stock_nearest_first(page: Page, widget_server: WidgetServer):
     record_events(page)
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
     page.goto("/demo")
     search(page, "Paris")
+    # Everything (page, widget, API) comes from the service itself: no CDN, no third party.
+    assert urls and all(url.startswith(widget_server.url) for url in urls), urls
     expect_heading(page, "Magasins près de Paris, FR")
     place = widget_server.api("/v1/geocode", q="Paris", country="FR")
     expected = in_stock_by_distance(availability(widget_server, place))
