@@ -47,7 +47,9 @@ def test_english_and_miles_from_attributes(page: Page):
     shot(page, "english", "miles")
 
     # Attributes may change at run time: French and kilometres, without searching again.
-    set_attributes(page, "store-locator", lang="fr", units="km")
+    # `lang` through the native property (it reflects to the attribute), units as an attribute.
+    page.locator("store-locator").evaluate("(el) => { el.lang = 'fr'; }")
+    set_attributes(page, "store-locator", units="km")
     expect(page.locator("store-locator .results-heading")).to_have_text("Magasins près de Paris, FR")
     distance = page.locator(f"{RESULTS} [part~='distance']").first.inner_text()
     assert re.fullmatch(r"à [\d,]+\skm", distance), distance

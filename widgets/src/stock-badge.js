@@ -63,7 +63,8 @@ export class StockBadgeElement extends HTMLElement {
     (this._button ?? this).focus();
   }
 
-  get lang() {
+  /** The language in use (the native `lang` property stays the plain attribute). */
+  get _lang() {
     return pickLang(this.getAttribute("lang"), document.documentElement.lang, navigator.languages);
   }
 
@@ -138,7 +139,7 @@ export class StockBadgeElement extends HTMLElement {
 
   _render() {
     if (!this._button) return;
-    const lang = this.lang;
+    const lang = this._lang;
     const { status, rows } = this._state;
     const stocked = rows.filter(hasStock);
     const nearest = stocked[0];

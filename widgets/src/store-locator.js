@@ -116,7 +116,8 @@ export class StoreLocatorElement extends HTMLElement {
 
   // --- attributes -------------------------------------------------------------------------
 
-  get lang() {
+  /** The language in use (the native `lang` property stays the plain attribute). */
+  get _lang() {
     return pickLang(this.getAttribute("lang"), document.documentElement.lang, navigator.languages);
   }
 
@@ -145,7 +146,7 @@ export class StoreLocatorElement extends HTMLElement {
    * @param {Record<string, string | number>} [params]
    */
   _t(key, params) {
-    return t(this.lang, key, params);
+    return t(this._lang, key, params);
   }
 
   _applyChanges() {
@@ -240,7 +241,7 @@ export class StoreLocatorElement extends HTMLElement {
   _refreshStatic() {
     const els = this._els;
     els.root.setAttribute("aria-label", this._t("regionLabel"));
-    els.root.setAttribute("lang", this.lang);
+    els.root.setAttribute("lang", this._lang);
     els.label.textContent = this._t("searchLabel");
     els.form.setAttribute("aria-label", this._t("searchLandmark"));
     els.searchButton.textContent = this._t("searchButton");
@@ -446,7 +447,7 @@ export class StoreLocatorElement extends HTMLElement {
   }
 
   _emptyMessage() {
-    const radius = formatRadius(this._state.radiusKm, this._units, this.lang);
+    const radius = formatRadius(this._state.radiusKm, this._units, this._lang);
     const rows = this._state.rows;
     if (!rows.length) return this._t("noStores", { radius });
     if (this._sku && this._state.filters.inStockOnly && !rows.some(hasStock)) return this._t("noStock", { radius });
@@ -516,7 +517,7 @@ export class StoreLocatorElement extends HTMLElement {
     if (next) {
       actions.append(h("button", {
         type: "button", class: "primary", part: "button widen-button",
-        text: this._t("widen", { radius: formatRadius(next, this._units, this.lang) }), onclick: () => this._widen(),
+        text: this._t("widen", { radius: formatRadius(next, this._units, this._lang) }), onclick: () => this._widen(),
       }));
     }
     parts.push(h("div", { class: "empty", part: "empty" }, h("p", { text: this._emptyMessage() }), actions));
@@ -538,7 +539,7 @@ export class StoreLocatorElement extends HTMLElement {
    * @param {{reservable: boolean}} options
    */
   _storeItem(row, { reservable }) {
-    const lang = this.lang;
+    const lang = this._lang;
     const mine = row.id === this._myStoreId();
     const nameId = uid("sl-store");
     const opening = openingLine(row, lang, new Date());
@@ -767,7 +768,7 @@ export class StoreLocatorElement extends HTMLElement {
     const row = reservation.store;
     const titleId = uid("sl-c-title");
     const expires = reservation.expires_at
-      ? this._t("holdUntil", { time: formatDateTime(reservation.expires_at, row.timezone, this.lang) })
+      ? this._t("holdUntil", { time: formatDateTime(reservation.expires_at, row.timezone, this._lang) })
       : null;
     if (reservation.cancelled) {
       return h("section", { class: "panel confirmation", part: "confirmation cancelled", "aria-labelledby": titleId },
