@@ -126,7 +126,8 @@ export function widerRadius(radiusKm) {
 
 /**
  * The state and text of a store's opening line: "Open · closes at 20:00", "Closed · opens at
- * 10:00", "Closed · opens Monday at 10:00", "Opening hours unknown".
+ * 10:00", "Closed · opens tomorrow at 10:00", "Closed · opens Monday at 10:00", "Opening hours
+ * unknown".
  * @param {StoreRow} row
  * @param {string} lang
  * @param {Date} now
@@ -151,6 +152,8 @@ export function openingLine(row, lang, now) {
   if (valid) {
     const time = formatClock(clockInZone(next, zone), lang);
     if (sameDay) return { state: "closed", text: t(lang, "closedOpens", { time }) };
+    const tomorrow = dayInZone(new Date(now.getTime() + 24 * 3600 * 1000), zone);
+    if (dayInZone(next, zone) === tomorrow) return { state: "closed", text: t(lang, "closedOpensTomorrow", { time }) };
     // Within the coming week a weekday is clear; further away it would mislead.
     if (next.getTime() - now.getTime() < 6 * 24 * 3600 * 1000) {
       return { state: "closed", text: t(lang, "closedOpensDay", { day: formatWeekday(next, zone, lang), time }) };

@@ -113,7 +113,14 @@ test("opening line: closed, opening later today or another day", () => {
   const later = row({ openNow: false, nextChangeAt: "2026-11-25T10:00:00+01:00" });
   assert.equal(openingLine(later, "fr", now).text, "Fermé · ouvre à 10:00");
   const monday = row({ openNow: false, nextChangeAt: "2026-11-30T10:00:00+01:00" });
-  assert.equal(openingLine(monday, "fr", new Date("2026-11-29T12:00:00Z")).text, "Fermé · ouvre lundi à 10:00");
+  assert.equal(openingLine(monday, "fr", new Date("2026-11-28T12:00:00Z")).text, "Fermé · ouvre lundi à 10:00");
+  assert.equal(openingLine(monday, "fr", new Date("2026-11-29T12:00:00Z")).text, "Fermé · ouvre demain à 10:00");
+  // Late in the evening in Paris (22:30), the store opens the next morning.
+  const tomorrow = row({ openNow: false, nextChangeAt: "2026-11-26T10:00:00+01:00" });
+  assert.equal(openingLine(tomorrow, "fr", new Date("2026-11-25T21:30:00Z")).text, "Fermé · ouvre demain à 10:00");
+  assert.match(openingLine(tomorrow, "en", new Date("2026-11-25T21:30:00Z")).text, /^Closed · opens tomorrow at 10:00\sAM$/);
+  // Just after midnight in Paris, "tomorrow" is the same calendar day in UTC terms: still today there.
+  assert.equal(openingLine(tomorrow, "fr", new Date("2026-11-25T23:30:00Z")).text, "Fermé · ouvre à 10:00");
   const farAway = row({ openNow: false, nextChangeAt: "2027-03-01T10:00:00+01:00" });
   assert.equal(openingLine(farAway, "en", now).text, "Closed");
 });
