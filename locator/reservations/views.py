@@ -66,7 +66,10 @@ def _authorized(rid: str, token: str | None) -> dict:
 
 @blp.route("/reservations", methods=["POST"])
 @blp.arguments(ReservationCreateSchema)
-@blp.response(201, CreatedReservationSchema)
+@blp.response(201, CreatedReservationSchema, headers={
+    "Location": {"description": "The reservation's URL.", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {"description": "`true` when this answers a repeat of an earlier request.",
+                            "schema": {"type": "string"}}})
 @blp.alt_response(409, description="Stock is short (`items`: sku, requested, available; nothing "
                   "held), or a request with the same Idempotency-Key is still running.")
 @blp.alt_response(422, description="Unknown store, or Idempotency-Key reused with another body.")
@@ -92,7 +95,9 @@ def create_reservation(body: dict):
     record_reservation("replayed" if created.replayed else "held")
     if not created.replayed:
         visibility.request_refresh(current_app)  # availability searches show the hold soon
-    headers = {"Idempotent-Replayed": "true"} if created.replayed else {}
+    headers = {"Location": f"/v1/reservations/{created.doc['reservation_id']}"}
+    if created.replayed:
+        headers["Idempotent-Replayed"] = "true"
     return {**service.public(created.doc), "token": created.token}, 201, headers
 
 

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 
+from elasticsearch import NotFoundError
 from flask import Flask
 
 from locator.config import Config
@@ -52,6 +53,8 @@ class Refresher:
             self._wanted.clear()
             try:
                 es.indices.refresh(index=alias)
+            except NotFoundError:
+                pass  # the index is gone (a reset, or a test session ending)
             except Exception as exc:  # noqa: BLE001 - the scheduled refresh still runs
                 log.warning("stock refresh failed: %s", type(exc).__name__)
 

@@ -22,6 +22,7 @@ def test_reserve_holds_every_item_and_answers_code_token_expiry(client, es, conf
     assert response.status_code == 201, response.json
     created = response.json
     assert created["status"] == "held" and created["id"].startswith("r_")
+    assert response.headers["Location"] == f"/v1/reservations/{created['id']}"
     assert codes.normalize(created["pickup_code"]) == created["pickup_code"]
     assert not set(created["pickup_code"]) & set("01OI")
     expires = datetime.fromisoformat(created["expires_at"])

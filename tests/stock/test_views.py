@@ -1,5 +1,6 @@
 """`PUT /v1/stock` through the app, against the real node."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from indexer.mappings import stock_id
@@ -91,3 +92,22 @@ def test_wait_for_visible_answers_once_searches_see_the_count(client, es, config
             "sku": "A", "lat": 48.85, "lon": 2.35, "radius_km": 5})
         assert found.status_code == 200, found.json
         assert [r["available_qty"] for r in found.json["results"]] == [on_hand]
+
+
+def test_the_worker_refreshes_after_a_write_so_searches_need_no_scheduled_refresh(client, es, config, tenant):
+    _seed(es, config, tenant)
+    stock = index_name(config, "stock")
+    query = {"bool": {"filter": [{"term": {"tenant": tenant.id}}, {"term": {"on_hand": 4242}}]}}
+    # With scheduled refreshes off, only the API's own refresh can make the row searchable.
+    es.indices.put_settings(index=stock, settings={"index": {"refresh_interval": "-1"}})
+    try:
+        response = client.put("/v1/stock", json={"rows": [_row("A", 4242)]}, headers=tenant.headers("secret"))
+        assert response.json["results"][0]["result"] == "applied"
+        for _ in range(600):  # bounded only so that a broken refresher ends the test
+            if es.search(index=stock, query=query, size=0)["hits"]["total"]["value"]:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the applied row never became searchable")
+    finally:
+        es.indices.put_settings(index=stock, settings={"index": {"refresh_interval": None}})
