@@ -91,6 +91,7 @@ class Source:
     header: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _bad_bytes_seen: bool = False  # set by _lines: only then are rows searched for the marker
 
     def __iter__(self) -> Iterator[Record]:
         if self.format in ("csv", "google"):
@@ -119,6 +120,7 @@ class Source:
                 try:
                     yield raw.decode(decoder_name)
                 except UnicodeDecodeError:
+                    self._bad_bytes_seen = True
                     yield _BAD_BYTES + raw.decode(decoder_name, errors="replace")
 
     def _csv_records(self) -> Iterator[Record]:
@@ -144,7 +146,7 @@ class Source:
             previous_end = reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # blank line
-            if any(_BAD_BYTES in c for c in cells):
+            if self._bad_bytes_seen and any(_BAD_BYTES in c for c in cells):
                 cells = [c.replace(_BAD_BYTES, "") for c in cells]
                 yield Record(line, {}, cells, f"bytes that are not {self.encoding} text")
                 continue
