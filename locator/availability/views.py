@@ -50,6 +50,7 @@ def _store_location(item: dict) -> dict:
 @blp.arguments(AvailabilityQuery, location="query")
 @blp.response(200, AvailabilitySchema)
 @blp.doc(**GEOJSON_DOC)
+@blp.doc(responses=http.problem_doc(404, "Unknown sku (`unknown_skus` lists it)."))
 @http.described
 @require_key()
 def availability(args: dict):
@@ -82,6 +83,7 @@ def availability(args: dict):
 @blp.arguments(BasketRequestSchema, location="json")
 @blp.response(200, BasketSchema)
 @blp.doc(**GEOJSON_DOC)
+@blp.doc(responses=http.problem_doc(404, "Unknown skus (`unknown_skus` lists them)."))
 @http.described
 @require_key()
 def basket(args: dict):

@@ -41,6 +41,7 @@ class PlaceSchema(ma.Schema):
 @blp.route("/geocode")
 @blp.arguments(GeocodeQuery, location="query")
 @blp.response(200, PlaceSchema)
+@blp.doc(responses={**http.NOT_MODIFIED_DOC, **http.problem_doc(404, "No place matches `q`.")})
 @http.described
 @require_key()
 def geocode(args: dict):

@@ -19,6 +19,15 @@ GEOJSON = "application/geo+json"
 JSON = "application/json"
 
 
+def problem_doc(status: int, description: str) -> dict:
+    """Return an OpenAPI `responses` entry for a problem+json answer (for `@blp.doc`)."""
+    return {str(status): {"description": description, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}}
+
+
+NOT_MODIFIED_DOC = {"304": {"description": "Not modified: the `If-None-Match` ETag still matches."}}
+
+
 def described(view: Callable) -> Callable:
     """Put the body of a view's docstring into its OpenAPI description.
 

@@ -24,7 +24,8 @@ STORES_MAX_AGE = 30  # seconds; open_now and next_change move with the clock
 GEOJSON_DOC = {"responses": {"200": {"content": {http.GEOJSON: {"schema": {
     "type": "object", "description": "RFC 7946 FeatureCollection: one Point Feature per store, "
                                      "the store as `properties`; sent for `Accept: application/geo+json`."
-}}}}}}
+}}}}, **http.NOT_MODIFIED_DOC}}
+STORE_DOC = {"responses": {**http.NOT_MODIFIED_DOC, **http.problem_doc(404, "No such store.")}}
 
 
 def _location(item: dict) -> dict:
@@ -94,6 +95,7 @@ def search_polygon(args: dict):
 @blp.route("/stores/<string:store_id>")
 @blp.arguments(StoreQuery, location="query")
 @blp.response(200, StoreSchema)
+@blp.doc(**STORE_DOC)
 @http.described
 @require_key()
 def get_store(args: dict, store_id: str):
