@@ -67,7 +67,9 @@ class BulkSender:
             on_done(context, [])
             return
         self._pending.append(_Pending(self._pool.submit(self._post, lines), lines, context, on_done, 0))
-        while len(self._pending) > self._threads:
+        # Bodies queue up to twice the threads: built ahead while the cluster works, so that it
+        # never waits for this process (which may get little CPU on a busy machine).
+        while len(self._pending) > 2 * self._threads:
             self._complete(self._pending.popleft())
 
     def flush(self) -> None:
