@@ -24,3 +24,10 @@ class IdempotencyInProgress(Conflict):
 
     type_slug = "idempotency-in-progress"
     title = "Request in progress"
+
+
+class StoreClosed(Conflict):
+    """The store is temporarily closed: it takes no reservations."""
+
+    type_slug = "store-closed"
+    title = "Store temporarily closed"

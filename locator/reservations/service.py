@@ -26,7 +26,12 @@ from locator.config import Config
 from locator.errors import NotFound, Unprocessable
 from locator.es import index_name
 from locator.reservations import codes, holds, states, webhooks
-from locator.reservations.errors import IdempotencyInProgress, InsufficientStock, InvalidTransition
+from locator.reservations.errors import (
+    IdempotencyInProgress,
+    InsufficientStock,
+    InvalidTransition,
+    StoreClosed,
+)
 from locator.reservations.queries import store_list_query
 from locator.stock.model import parse_time
 from locator.tenants.service import Tenant
@@ -96,10 +101,14 @@ def _alias(config: Config) -> str:
 
 def _check_store(es: Elasticsearch, config: Config, tenant: str, store_id: str) -> None:
     try:
-        es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id), source=False)
+        store = es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id),
+                       source_includes=["status"])["_source"]
     except NotFoundError as exc:
         raise Unprocessable(f"Unknown store_id {store_id!r}.",
                             errors={"store_id": [f"Unknown store {store_id!r}."]}) from exc
+    if store.get("status") == "temporarily_closed":
+        # Availability shows such a store as supplying nothing; a hold there could not be collected.
+        raise StoreClosed(f"Store {store_id!r} is temporarily closed; nothing was held.")
 
 
 def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: str, body: dict) -> Created:

@@ -71,7 +71,8 @@ def _authorized(rid: str, token: str | None) -> dict:
     "Idempotent-Replayed": {"description": "`true` when this answers a repeat of an earlier request.",
                             "schema": {"type": "string"}}})
 @blp.alt_response(409, description="Stock is short (`items`: sku, requested, available; nothing "
-                  "held), or a request with the same Idempotency-Key is still running.")
+                  "held), the store is temporarily closed, or a request with the same "
+                  "Idempotency-Key is still running.")
 @blp.alt_response(422, description="Unknown store, or Idempotency-Key reused with another body.")
 @blp.doc(parameters=[_IDEMPOTENCY_DOC])
 @require_key()

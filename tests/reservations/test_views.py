@@ -168,3 +168,13 @@ def test_openapi_documents_the_reservation_endpoints(client):
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
     assert {"201", "409", "422"} <= set(post["responses"])
     assert "CreatedReservation" in spec["components"]["schemas"]
+
+
+def test_a_temporarily_closed_store_takes_no_reservation(client, es, config, tenant):
+    from tests.factories import seed, store_doc
+
+    stock_up(es, config, tenant.id, {"A": 3})
+    seed(es, config, [store_doc(tenant.id, "S1", 48.85, 2.35, status="temporarily_closed")], [])
+    response = _reserve(client, tenant, {"A": 1})
+    assert response.status_code == 409 and response.json["type"].endswith("/store-closed")
+    assert stock_doc(es, config, tenant.id, "A")["holds"] == []
