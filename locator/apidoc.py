@@ -34,11 +34,14 @@ _REF = "#/components/responses/"
 # Answers that any API operation can give, by the response component that documents them.
 _COMMON = {"429": "TOO_MANY_REQUESTS", "503": "SERVICE_UNAVAILABLE"}
 _KEYED = {"401": "UNAUTHORIZED", "403": "FORBIDDEN"}
+_BODY = {"413": "REQUEST_ENTITY_TOO_LARGE", "415": "UNSUPPORTED_MEDIA_TYPE"}
 _DESCRIPTIONS = {
     "BAD_REQUEST": "Invalid input: `errors` lists the messages per field.",
     "UNAUTHORIZED": "No API key, or an unknown or revoked one.",
     "FORBIDDEN": "This kind of key may not do this, or not from this origin.",
     "NOT_FOUND": "No such object for this key's tenant.",
+    "REQUEST_ENTITY_TOO_LARGE": "The body is larger than MAX_CONTENT_LENGTH.",
+    "UNSUPPORTED_MEDIA_TYPE": "The body is not sent as application/json.",
     "TOO_MANY_REQUESTS": "Rate limit reached: retry after `Retry-After` seconds.",
     "SERVICE_UNAVAILABLE": "Elasticsearch is unreachable: retry after `Retry-After` seconds.",
     "DEFAULT_ERROR": "Any other error, as problem details.",
@@ -71,7 +74,8 @@ def document_errors(spec: dict) -> dict:
         content = response.get("content", {})
         if "application/json" in content and "Error" in json.dumps(content):
             responses[name] = _problem_response(name, response.get("description"))
-    needed = {"BAD_REQUEST", "DEFAULT_ERROR", *_COMMON.values(), *_KEYED.values()}
+    needed = {"BAD_REQUEST", "DEFAULT_ERROR", "NOT_FOUND", *_COMMON.values(), *_KEYED.values(),
+              *_BODY.values()}
     for name in needed - set(responses):
         responses[name] = _problem_response(name)
 
@@ -89,6 +93,10 @@ def document_errors(spec: dict) -> dict:
             extra = dict(_COMMON)
             if operation.get("security"):
                 extra.update(_KEYED)
+            if "{" in path:
+                extra["404"] = "NOT_FOUND"
+            if "requestBody" in operation:
+                extra.update(_BODY)
             for status, name in extra.items():
                 answers.setdefault(status, {"$ref": _REF + name})
             answers.setdefault("default", {"$ref": _REF + "DEFAULT_ERROR"})
