@@ -18,7 +18,7 @@ API_PREFIX = "/v1/"
 PREFLIGHT_METHODS = ("GET", "POST")
 ALLOWED_HEADERS = ("X-Api-Key", "Content-Type", "Idempotency-Key", "X-Request-Id", "X-Reservation-Token")
 EXPOSED_HEADERS = ("X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                   "X-RateLimit-Reset", "Location", "Idempotent-Replayed")
+                   "X-RateLimit-Reset", "Location", "Idempotent-Replayed", "ETag")
 PREFLIGHT_MAX_AGE = 600
 # Errors answered before or instead of a key check carry no tenant data: let the widget read them.
 _READABLE_WITHOUT_KEY = {401, 413, 429, 503}
