@@ -60,8 +60,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
         "--no-shrink",
         "--report", "junit", "--report-dir", str(tmp_path),
     ]
-    env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=ROOT,
+    # Run from a scratch folder (schemathesis keeps a cache in its working directory).
+    env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
+           "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=tmp_path,
                             timeout=900)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-12000:]
