@@ -224,3 +224,18 @@ def test_the_hostile_page_still_works_and_looks_right(browser: Browser, widget_s
     assert csp_reports == [], csp_reports
     context.close()
     assert not log.errors
+
+
+def test_without_a_product_it_is_a_plain_store_finder(page: Page, widget_server: WidgetServer):
+    serve_page(page, "/test/finder", page_html(locator_tag(lang="fr", radius_km="60")))
+    page.goto("/test/finder")
+    search(page, "Lyon")
+    place = widget_server.api("/v1/geocode", q="Lyon")
+    stores = widget_server.api("/v1/stores", lat=place["lat"], lon=place["lon"], radius_km=60,
+                               limit=20)["results"]
+    assert len(stores) >= 2
+    assert result_ids(page) == [store["id"] for store in sorted(stores, key=lambda s: s["distance_km"])]
+    expect(page.get_by_label("Les magasins avec du stock")).to_be_hidden()
+    expect(page.locator(f"{RESULTS} [part~='level']")).to_have_count(0)
+    expect(page.locator(f"{RESULTS} [data-action='reserve']")).to_have_count(0)
+    expect(page.locator(f"{RESULTS} [data-action='my-store']")).to_have_count(len(stores))
