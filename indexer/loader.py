@@ -100,7 +100,7 @@ class Summary:
         return lines
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """A validated row and where it came from."""
 
@@ -235,7 +235,8 @@ def _pipeline(kind: str, ctx: LoadContext, writer: Writer, defaults: dict[str, A
     try:
         for record in ctx.source:
             summary.read += 1
-            bar.update(1)
+            if not summary.read % 500:
+                bar.update(500)
             row = _validate(record, schema, default_items, ctx, writer)
             if row is None:
                 continue
@@ -259,6 +260,7 @@ def _pipeline(kind: str, ctx: LoadContext, writer: Writer, defaults: dict[str, A
             writer.write(batch)
         raise
     finally:
+        bar.update(summary.read % 500)
         bar.close()
     if batch:
         writer.write(batch)

@@ -69,7 +69,7 @@ class SourceError(Exception):
     """The file as a whole cannot be read (not found, empty, binary, unknown format)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One input row: where it is, its fields under canonical names, and the row as read."""
 

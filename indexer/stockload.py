@@ -116,9 +116,10 @@ class FullStockWriter(Writer):
             self.has_live = es.count(index=self.live, query=tenant_query)["count"] > 0
             aliases.copy_docs(es, self.live, self.build, {"bool": {"must_not": tenant_query}})
         self._build_json = source_line(self.build)
-        self._tenant_json = source_line(self.tenant)
+        self._tenant_text = source_line(self.tenant)[1:-1]
+        self._sku_json: dict[str, str] = {}
         self._tail_json = source_line({"updated_at": self.stamp, **self.extra})[1:-1]
-        self._store_json: dict[str, str] = {}
+        self._store_json: dict[str, tuple[str, str]] = {}
         self._as_of_json: dict[datetime, tuple[str, int]] = {}
 
     def rejected(self, data: dict) -> None:
@@ -166,18 +167,24 @@ class FullStockWriter(Writer):
         The same document `_document` builds, serialised from pieces that repeat across rows (the
         store's fields, the count time) and are encoded once.
         """
-        store = self._store_json.get(data["store_id"])
+        store_id, sku = data["store_id"], data["sku"]
+        store = self._store_json.get(store_id)
         if store is None:
-            store = self._store_json[data["store_id"]] = source_line(self.stores[data["store_id"]])[1:-1]
+            # (the store's fields, its id as a JSON string without the quotes)
+            store = self._store_json[store_id] = (source_line(self.stores[store_id])[1:-1],
+                                                  source_line(store_id)[1:-1])
+        sku_text = self._sku_json.get(sku)
+        if sku_text is None:
+            sku_text = self._sku_json[sku] = source_line(sku)[1:-1]
         as_of = self._as_of_json.get(data["as_of"])
         if as_of is None:
             moment = data["as_of"]
             as_of = self._as_of_json[moment] = (source_line(moment.isoformat()), _millis(moment))
-        action = (f'{{"index":{{"_index":{self._build_json},"_id":{source_line(doc_id)},'
-                  f'"version":{as_of[1]},"version_type":"external_gte"}}}}')
-        doc = (f'{{"tenant":{self._tenant_json},"store_id":{source_line(data["store_id"])},'
-               f'"sku":{source_line(data["sku"])},{store},"on_hand":{int(data["on_hand"])},'
-               f'"as_of":{as_of[0]},"holds":[],"held":0,{self._tail_json}}}')
+        # The id is tenant \x1f store_id \x1f sku (mappings.stock_id), written as JSON.
+        action = (f'{{"index":{{"_index":{self._build_json},"_id":"{self._tenant_text}\\u001f{store[1]}'
+                  f'\\u001f{sku_text}","version":{as_of[1]},"version_type":"external_gte"}}}}')
+        doc = (f'{{"tenant":"{self._tenant_text}","store_id":"{store[1]}","sku":"{sku_text}",{store[0]},'
+               f'"on_hand":{int(data["on_hand"])},"as_of":{as_of[0]},"holds":[],"held":0,{self._tail_json}}}')
         return [action, doc]
 
     def _document(self, data: dict, live: dict | None, now: datetime) -> tuple[dict, str]:
