@@ -18,19 +18,25 @@ SECRET = "whsec-test-0123456789abcdef"
 
 
 class Receiver:
-    """An HTTP server recording every POST; answers the next queued status (200 when none)."""
+    """An HTTP server recording every POST; answers the next status queued for that event type.
+
+    Statuses are queued per event type because deliveries of different events may arrive in
+    any order (each is sent by whichever worker or thread picks it up first).
+    """
 
     def __init__(self) -> None:
         self.received: list[dict] = []
-        self.statuses: list[int] = []
+        self.statuses: dict[str, list[int]] = {}
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - the http.server API
                 raw = self.rfile.read(int(self.headers["Content-Length"]))
+                event = json.loads(raw).get("type", "")
                 with receiver.lock:
-                    status = receiver.statuses.pop(0) if receiver.statuses else 200
+                    queued = receiver.statuses.get(event) or []
+                    status = queued.pop(0) if queued else 200
                     receiver.received.append({"headers": dict(self.headers), "raw": raw, "status": status})
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -85,7 +91,7 @@ def _reserve(url, tenant, items):
 def test_every_event_is_signed_delivered_and_retried(server, es, config, receiver):
     tenant = make_tenant(es, config, webhook_url=receiver.url, webhook_secret=SECRET)
     stock_up(es, config, tenant.id, {"A": 5})
-    receiver.statuses = [500]  # the first attempt fails: it must be retried
+    receiver.statuses = {"reservation.created": [500]}  # the first attempt fails: it must be retried
     secret_headers = tenant.headers("secret")
     first = _reserve(server.url, tenant, {"A": 1})
     requests.post(f"{server.url}/v1/reservations/{first['id']}/ready", headers=secret_headers, timeout=30)
