@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from indexer.rejects import Reject, RejectsFile
 from indexer.schemas import SCHEMAS, StockRowLoader, all_errors
-from indexer.sources import Record, Source, open_source
+from indexer.sources import Record, Source, SourceError, column_mapping, open_source
 from locator import indices
 from locator.config import Config
 
@@ -180,6 +180,7 @@ def load_file(es: Elasticsearch, config: Config, kind: str, path: Path | str, op
         f", delimiter {source.delimiter!r}" if source.format in ("csv", "google") else ""))
     rejects = RejectsFile(source, options.rejects_path, _above_progress_bar(echo))
     summary.rejects_path = rejects.path
+    _check_columns(kind, source, options)
     ctx = LoadContext(es, config, options, summary, rejects, source, echo)
     indices.ensure_all(es, config)
     defaults = _defaults(kind, options, source, summary)
@@ -212,10 +213,30 @@ def _above_progress_bar(echo: Callable[[str], None]) -> Callable[[str], None]:
     return write
 
 
+REQUIRED_COLUMNS = {"stores": ("store_id", "name"), "products": ("sku", "name"),
+                    "stock": ("store_id", "sku", "on_hand", "as_of")}
+
+
+def _check_columns(kind: str, source: Source, options: LoadOptions) -> None:
+    """Refuse a CSV whose header lacks a required column (every row would be rejected)."""
+    if source.format not in ("csv", "google"):
+        return
+    found = set(column_mapping(kind, source.header).values())
+    required = set(REQUIRED_COLUMNS[kind])
+    if kind == "stock" and (source.format == "google" or options.as_of):
+        required.discard("as_of")
+    if kind == "stock" and "availability" in found:
+        required.discard("on_hand")
+    missing = sorted(required - found)
+    if missing:
+        raise SourceError(f"{source.path}: missing column(s) {', '.join(missing)} "
+                          f"(found: {', '.join(map(str, source.header)) or 'no header'})")
+
+
 def _defaults(kind: str, options: LoadOptions, source: Source, summary: Summary) -> dict[str, Any]:
     if kind == "stores" and options.country:
         return {"country": options.country}
-    if kind == "stock":
+    if kind == "stock" and (options.as_of or source.format == "google"):
         as_of = options.as_of or datetime.fromtimestamp(source.path.stat().st_mtime, UTC)
         # Used only by rows without as_of (a Google feed has none): the file's time keeps a
         # second load of the same file unchanged.

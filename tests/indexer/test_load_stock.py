@@ -192,3 +192,16 @@ def test_first_load_lines_are_the_documents_serialised_by_hand_correctly():
     assert json.loads(doc) == {"tenant": 'té"n', "store_id": store_id, "sku": sku, **store, "on_hand": 3,
                                "as_of": "2026-11-25T09:00:00+00:00", "holds": [], "held": 0,
                                "updated_at": writer.stamp, "demo": True, "simulated": True}
+
+
+def test_a_file_without_a_required_column_is_refused_unless_as_of_is_given(es, config, catalogue, load,
+                                                                           tmp_path):
+    from indexer.sources import SourceError
+
+    path = tmp_path / "counts.csv"
+    path.write_text("store_id,sku,on_hand\nP01,SKU-1,3\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"missing column\(s\) as_of \(found: store_id, sku, on_hand\)"):
+        load("stock", path, catalogue.id)
+    summary, _ = load("stock", path, catalogue.id, as_of=datetime(2026, 11, 25, 9, tzinfo=UTC))
+    assert summary.indexed == 1
+    assert get_stock(es, config, catalogue.id, "P01", "SKU-1")["as_of"] == "2026-11-25T09:00:00+00:00"
