@@ -4,13 +4,13 @@ import dataclasses
 import shutil
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from locator import create_app
 from tests.conftest import free_port, start_gunicorn, stop_gunicorn
+from tests.workers import served_per_worker, spread_over_workers
 
 PARIS = "/v1/stores?lat=48.8566&lon=2.3522"
 # Hourly windows: the sliding-window counter weighs the previous window in, so a test that
@@ -48,23 +48,6 @@ def _app(config, **changes):
     return create_app(dataclasses.replace(config, **changes)).test_client()
 
 
-def _served_per_worker(metrics_dir) -> list[float]:
-    """Return how many /v1/stores requests each worker answered, from its metric file."""
-    import json
-
-    from prometheus_client.mmap_dict import MmapedDict
-
-    served = []
-    for path in sorted(metrics_dir.glob("counter_*.db")):
-        total = 0.0
-        for key, value, _timestamp, _pos in MmapedDict.read_all_values_from_file(str(path)):
-            _family, name, labels, _help = json.loads(key)
-            if name == "locator_http_requests_total" and labels.get("endpoint") == "/v1/stores":
-                total += value
-        served.append(total)
-    return served
-
-
 def test_per_key_limit_shared_by_two_workers(config, es, tenant, redis_url, tmp_path):
     metrics_dir = tmp_path / "prom"
     metrics_dir.mkdir()
@@ -77,14 +60,8 @@ def test_per_key_limit_shared_by_two_workers(config, es, tenant, redis_url, tmp_
         def call(_):
             return requests.get(f"{server.url}{PARIS}", headers=tenant.headers(), timeout=30)
 
-        responses: list[requests.Response] = []
-        with ThreadPoolExecutor(max_workers=6) as pool:
-            for _ in range(15):  # bounded: stop once both workers have answered some
-                responses += pool.map(call, range(6))
-                served = _served_per_worker(metrics_dir)
-                if len(responses) > 10 and len(served) == 2 and min(served) > 0:
-                    break
-        assert len(served) == 2 and min(served) > 0, served
+        responses = spread_over_workers(call, metrics_dir, "/v1/stores", minimum=11)
+        served = served_per_worker(metrics_dir, "/v1/stores")
         statuses = [r.status_code for r in responses]
         # Counted per worker, each worker would let its own first 10 through: more than 10 in all.
         assert statuses.count(200) == 10, (statuses, served)

@@ -7,6 +7,7 @@ import requests
 
 from locator.tenants import service
 from tests.conftest import start_gunicorn, stop_gunicorn
+from tests.workers import served_per_worker, spread_over_workers
 
 PARIS = "/v1/stores?lat=48.8566&lon=2.3522"
 PROBLEM = "application/problem+json"
@@ -41,20 +42,31 @@ def test_revoked_key_is_refused(client, es, config, tenant):
 
 def test_revocation_reaches_every_worker_within_the_cache_time(config, es, tenant, tmp_path):
     ttl = 1.0
+    metrics_dir = tmp_path / "prom"
+    metrics_dir.mkdir()
     # Sync workers take one request at a time, so concurrent calls spread over both.
     server = start_gunicorn(config, tmp_path, workers=2, KEY_CACHE_SECONDS=str(ttl),
+                            PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
                             GUNICORN_CMD_ARGS="--worker-class sync")
     try:
-        def burst() -> list[int]:
-            def call(_):
-                return requests.get(f"{server.url}{PARIS}", headers=tenant.headers(), timeout=30).status_code
+        def call(_):
+            return requests.get(f"{server.url}{PARIS}", headers=tenant.headers(), timeout=30).status_code
 
-            with ThreadPoolExecutor(max_workers=6) as pool:
-                return list(pool.map(call, range(12)))
-
-        assert burst() == [200] * 12  # every worker has the key cached now
+        # Every worker has answered with the key, so every worker has it cached.
+        assert set(spread_over_workers(call, metrics_dir, "/v1/stores")) == {200}
+        before = served_per_worker(metrics_dir, "/v1/stores")
         service.revoke_key(es, config, tenant.publishable_key)
         time.sleep(ttl + 0.5)
-        assert burst() == [401] * 12
+        statuses: list[int] = []
+        pool = ThreadPoolExecutor(max_workers=6)
+        for _ in range(150):  # bounded: until both workers have answered since the revocation
+            statuses += pool.map(call, range(6))
+            after = served_per_worker(metrics_dir, "/v1/stores")
+            if all(a > b for a, b in zip(after, before, strict=True)):
+                break
+            time.sleep(0.2)
+        pool.shutdown()
+        assert all(a > b for a, b in zip(after, before, strict=True)), (before, after)
+        assert set(statuses) == {401}
     finally:
         stop_gunicorn(server)
