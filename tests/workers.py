@@ -25,8 +25,11 @@ def served_per_worker(metrics_dir: Path, endpoint: str) -> list[float]:
 
 
 def spread_over_workers(call: Callable[[int], object], metrics_dir: Path, endpoint: str, *,
-                        workers: int = 2, minimum: int = 1, rounds: int = 150) -> list:
+                        workers: int = 2, minimum: int = 1, rounds: int = 150,
+                        since: list[float] | None = None) -> list:
     """Call in concurrent bursts until every worker has answered; return every result.
+
+    With `since` (earlier `served_per_worker` figures), every worker must answer again.
 
     A worker that is still loading the application answers nothing, so bursts go on (a bounded
     number of times, pausing in between) until each of `workers` has answered some calls.
@@ -36,7 +39,9 @@ def spread_over_workers(call: Callable[[int], object], metrics_dir: Path, endpoi
         for _ in range(rounds):
             results += pool.map(call, range(6))
             served = served_per_worker(metrics_dir, endpoint)
-            if len(results) >= minimum and len(served) == workers and min(served) > 0:
+            baseline = since or [0.0] * workers
+            if (len(results) >= minimum and len(served) == workers
+                    and all(now > then for now, then in zip(served, baseline, strict=False))):
                 return results
             time.sleep(0.2)
     raise AssertionError(f"calls did not reach {workers} workers: {served_per_worker(metrics_dir, endpoint)}")
