@@ -69,6 +69,7 @@ class Summary:
     geocoded: int = 0
     elapsed: float = 0.0
     stopped_early: bool = False
+    abandoned: bool = False  # a full load stopped early: its new index deleted, the live one unchanged
     notes: list[str] = field(default_factory=list)
     rejects_path: Path | None = None
 
@@ -80,6 +81,8 @@ class Summary:
         """Return the summary as printed at the end of a load."""
         rate = self.read / self.elapsed if self.elapsed else 0.0
         mode = "full load (alias swapped)" if self.full else "incremental load"
+        if self.abandoned:
+            mode = "full load abandoned (its new index deleted; the live index is unchanged)"
         lines = [
             f"{self.kind} from {self.path} for tenant {self.tenant!r}: {mode}",
             f"  read {self.read}, indexed {self.indexed}, updated {self.updated}, "
@@ -191,9 +194,11 @@ def load_file(es: Elasticsearch, config: Config, kind: str, path: Path | str, op
             _pipeline(kind, ctx, writer, defaults)
         except TooManyRejects:
             summary.stopped_early = True
-            if options.full:
-                raise
-        writer.finish()
+        if summary.stopped_early and options.full:
+            writer.abort()
+            summary.abandoned = True
+        else:
+            writer.finish()
     except BaseException:
         writer.abort()
         raise

@@ -50,3 +50,10 @@ def test_stock_feed_with_explicit_as_of_and_rollback_command(runner, tenant, tmp
     assert result.exit_code == 0 and "full load (alias swapped)" in result.output
     result = runner.invoke(main, ["index", "rollback", "products"])
     assert result.exit_code == 0 and "now serving" in result.output
+
+
+def test_a_full_load_stopped_by_max_errors_is_abandoned_cleanly(runner, tenant, tmp_path):
+    result = invoke(runner, "stores", SAMPLES / "stores_bad.csv", "--tenant", tenant.id, "--full",
+                    "--max-errors", "1", "--rejects", tmp_path / "r.csv")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
+    assert "full load abandoned" in result.output and "stopped early" in result.output
