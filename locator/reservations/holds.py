@@ -57,6 +57,8 @@ def _change(es: Elasticsearch, config: Config, doc_id: str,
             return
         assert current is not None  # mutate never writes a document that does not exist
         source["held"] = model.held_qty(source["holds"], now)
+        # A full stock load catches up on documents changed while it ran, by `updated_at`.
+        source["updated_at"] = now.isoformat()
         try:
             es.index(index=current["_index"], id=doc_id, document=source,
                      if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
