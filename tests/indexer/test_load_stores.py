@@ -20,8 +20,8 @@ def test_good_stores_load_with_search_text_time_zones_and_geocoding(es, config, 
     assert opera["timezone"] == "Europe/Paris" and opera["location_precision"] == "exact"
     assert opera["search_text"] == "boutique opera paris 75009"
     assert opera["services"] == ["click_and_collect", "parking"]
-    lyon = get_store(es, config, tenant.id, "L01")  # no coordinates in the file
-    assert lyon["location_precision"] == "city" and abs(lyon["location"]["lat"] - 45.75) < 0.1
+    lyon = get_store(es, config, tenant.id, "L01")  # no coordinates in the file: 69003 is Lyon 3e
+    assert lyon["location_precision"] == "postcode" and abs(lyon["location"]["lat"] - 45.75) < 0.1
     assert lyon["timezone"] == "Europe/Paris"
     assert get_store(es, config, tenant.id, "M01")["search_text"] == "магазин тверская москва 125009"
     assert get_store(es, config, tenant.id, "P03")["status"] == "temporarily_closed"
