@@ -42,7 +42,7 @@ from pathlib import Path
 
 from indexer import aliases
 from indexer.bulk import action_line, source_line
-from indexer.demo import DEMO_DIR
+from indexer.demo import DEMO_DIR, simulated_on_hand
 from indexer.loader import LoadOptions, load_file
 from indexer.mappings import stock_id
 from locator import indices
@@ -59,16 +59,6 @@ SEED = 20261125
 AS_OF = "2026-11-25T09:00:00+00:00"
 CHUNK = 2000
 THREADS = 2
-
-
-def simulated(rng: random.Random) -> int:
-    """Draw one simulated stock level (documented distribution)."""
-    draw = rng.random()
-    if draw < 0.15:
-        return 0
-    if draw < 0.35:
-        return rng.randint(1, 3)
-    return rng.randint(4, 40)
 
 
 def stores_file(work: Path, wanted: int) -> tuple[Path, str]:
@@ -125,7 +115,7 @@ def stock_file(work: Path, store_ids: list[str], skus: list[str], docs: int) -> 
         handle.write("store_id,sku,on_hand,as_of\n")
         written = 0
         for store_id in store_ids:
-            lines = [f"{store_id},{sku},{simulated(rng)},{AS_OF}\n" for sku in skus]
+            lines = [f"{store_id},{sku},{simulated_on_hand(rng)},{AS_OF}\n" for sku in skus]
             take = min(len(lines), docs - written)
             handle.writelines(lines[:take])
             written += take
