@@ -51,7 +51,6 @@ def _store_location(item: dict) -> dict:
 @blp.response(200, AvailabilitySchema)
 @blp.doc(**GEOJSON_DOC)
 @blp.doc(responses=http.problem_doc(404, "Unknown sku (`unknown_skus` lists it)."))
-@http.described
 @require_key()
 def availability(args: dict):
     """Stores near a point with a product, nearest first.
@@ -84,7 +83,6 @@ def availability(args: dict):
 @blp.response(200, BasketSchema)
 @blp.doc(**GEOJSON_DOC)
 @blp.doc(responses=http.problem_doc(404, "Unknown skus (`unknown_skus` lists them)."))
-@http.described
 @require_key()
 def basket(args: dict):
     """Stores near a point that can supply a basket (up to 50 lines).

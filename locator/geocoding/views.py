@@ -44,7 +44,6 @@ class PlaceSchema(ma.Schema):
 @blp.arguments(GeocodeQuery, location="query")
 @blp.response(200, PlaceSchema)
 @blp.doc(responses={**http.NOT_MODIFIED_DOC, **http.problem_doc(404, "No place matches `q`.")})
-@http.described
 @require_key()
 def geocode(args: dict):
     """A postcode, town or address to a point and a label; 404 when nothing matches."""

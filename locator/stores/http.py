@@ -7,10 +7,8 @@ serialisation cost is one `json.dumps`, and every read answers the same way.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 from collections.abc import Callable
-from copy import deepcopy
 from datetime import UTC, datetime
 
 from flask import Response, current_app, g, request
@@ -26,20 +24,6 @@ def problem_doc(status: int, description: str) -> dict:
 
 
 NOT_MODIFIED_DOC = {"304": {"description": "Not modified: the `If-None-Match` ETag still matches."}}
-
-
-def described(view: Callable) -> Callable:
-    """Put the body of a view's docstring into its OpenAPI description.
-
-    Place it right above `@require_key()`, whose documentation would otherwise leave the
-    description empty; what require_key adds ("Needs a secret key.") is kept after it.
-    """
-    _summary, _, body = (inspect.getdoc(view) or "").partition("\n\n")
-    doc = deepcopy(getattr(view, "_apidoc", {}))
-    manual = doc.setdefault("manual_doc", {})
-    manual["description"] = "\n\n".join(p for p in (body.strip(), manual.get("description", "")) if p)
-    view._apidoc = doc
-    return view
 
 
 def clock_now() -> datetime:

@@ -45,7 +45,6 @@ def _run(search: StoreSearch, args: dict):
 @blp.arguments(StoreListQuery, location="query")
 @blp.response(200, StoreListSchema)
 @blp.doc(**GEOJSON_DOC)
-@http.described
 @require_key()
 def list_stores(args: dict):
     """Stores near a point, nearest first.
@@ -70,7 +69,6 @@ def list_stores(args: dict):
 @blp.arguments(PolygonSearchBody, location="json")
 @blp.response(200, StoreListSchema)
 @blp.doc(**GEOJSON_DOC)
-@http.described
 @require_key()
 def search_polygon(args: dict):
     """Stores inside a GeoJSON polygon (e.g. a delivery zone or a drawn area).
@@ -96,7 +94,6 @@ def search_polygon(args: dict):
 @blp.arguments(StoreQuery, location="query")
 @blp.response(200, StoreSchema)
 @blp.doc(**STORE_DOC)
-@http.described
 @require_key()
 def get_store(args: dict, store_id: str):
     """One store; with `lat`/`lon`, its distance from there."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from copy import deepcopy
 from functools import wraps
@@ -69,9 +70,10 @@ def require_key(*kinds: str) -> Callable[[F], F]:
         doc = deepcopy(getattr(wrapper, "_apidoc", {}))
         manual = doc.setdefault("manual_doc", {})
         manual["security"] = [{"ApiKey": []}]
-        manual.setdefault("description", "")
-        if allowed == ("secret",):
-            manual["description"] = (manual["description"] + "\n\nNeeds a secret key.").strip()
+        # A manual description replaces the docstring's in the OpenAPI document: keep its body.
+        _summary, _, body = (inspect.getdoc(view) or "").partition("\n\n")
+        notes = [body.strip(), "Needs a secret key." if allowed == ("secret",) else ""]
+        manual["description"] = "\n\n".join(note for note in notes if note)
         wrapper._apidoc = doc
         return wrapper  # type: ignore[return-value]
 
