@@ -12,23 +12,22 @@ Two flags keep a listing honest:
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from elasticsearch import Elasticsearch
 
-from indexer.mappings import entity_id, stock_id
+from indexer.mappings import stock_id
 from locator.availability.queries import StockSearch, stock_search_body
 from locator.config import Config
+from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
 from locator.stock import model
 from locator.stores import queries as store_queries
 from locator.stores.queries import Point, StoreSearch
-from locator.stores.service import Page, StoreCache, search_hits, store_summary
+from locator.stores.service import Page, search_hits, store_summary
 from locator.tenants.service import Tenant
 
 PHASE_WITH, PHASE_WITHOUT = 1, 2
@@ -78,43 +77,12 @@ def public_state(state: dict, vis: Visibility) -> dict:
     return result
 
 
-class ProductCache:
-    """Known products per worker for a short time (an unknown sku is never cached)."""
+PRODUCT_FIELDS = ["sku", "name", "brand", "category"]
 
-    def __init__(self, ttl: float = 120.0) -> None:
-        self.ttl = ttl
-        self._entries: dict[tuple[str, str], tuple[float, dict]] = {}
-        self._lock = threading.Lock()
 
-    def get_many(self, es: Elasticsearch, config: Config, tenant: str,
-                 skus: Iterable[str]) -> dict[str, dict]:
-        """Return {sku: product summary} for the skus that exist."""
-        now = time.monotonic()
-        found: dict[str, dict] = {}
-        missing: list[str] = []
-        with self._lock:
-            for sku in dict.fromkeys(skus):
-                entry = self._entries.get((tenant, sku))
-                if entry and entry[0] > now:
-                    found[sku] = entry[1]
-                else:
-                    missing.append(sku)
-        if missing:
-            docs = es.mget(index=index_name(config, "products"),
-                           ids=[entity_id(tenant, s) for s in missing],
-                           source_includes=["sku", "name", "brand", "category", "gtin", "price"])["docs"]
-            with self._lock:
-                if len(self._entries) > 100_000:
-                    self._entries.clear()
-                for sku, doc in zip(missing, docs, strict=True):
-                    if doc.get("found"):
-                        src = doc["_source"]
-                        product = {"sku": sku, "name": src.get("name", ""),
-                                   "brand": src.get("brand") or None,
-                                   "category": src.get("category") or None}
-                        self._entries[(tenant, sku)] = (now + self.ttl, product)
-                        found[sku] = product
-        return found
+def product_cache(ttl: float = 120.0) -> DocCache:
+    """Return a per-worker cache of products (an unknown sku is never remembered)."""
+    return DocCache("products", PRODUCT_FIELDS, ttl=ttl, max_entries=100_000, remember_missing=False)
 
 
 @dataclass(frozen=True)
@@ -137,7 +105,7 @@ class Context:
     tenant: str
     vis: Visibility
     now: datetime
-    stores: StoreCache
+    stores: DocCache
 
 
 def _collect(fetch: Callable[[list | None, int], list[dict]],
@@ -238,10 +206,11 @@ def _convert_without(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
     return converted
 
 
-def require_products(ctx: Context, products: ProductCache, skus: list[str]) -> dict[str, dict]:
-    """Return the products of `skus`, or raise NotFound naming the unknown ones."""
+def require_products(ctx: Context, products: DocCache, skus: list[str]) -> dict[str, dict]:
+    """Return {sku: product summary} for `skus`, or raise NotFound naming the unknown ones."""
     found = products.get_many(ctx.es, ctx.config, ctx.tenant, skus)
     unknown = [s for s in skus if s not in found]
     if unknown:
         raise NotFound(f"Unknown sku: {', '.join(unknown)}.", unknown_skus=unknown)
-    return found
+    return {sku: {"sku": sku, "name": src.get("name", ""), "brand": src.get("brand") or None,
+                  "category": src.get("category") or None} for sku, src in found.items()}

@@ -13,10 +13,11 @@ from locator.availability.schemas import (
     BasketRequestSchema,
     BasketSchema,
 )
+from locator.doccache import DocCache
 from locator.es import get_es
 from locator.stores import http
 from locator.stores.queries import Point, decode_cursor
-from locator.stores.service import StoreCache
+from locator.stores.service import store_cache
 from locator.stores.views import GEOJSON_DOC
 from locator.tenants.auth import current_key, current_tenant, require_key
 
@@ -24,11 +25,11 @@ blp = Blueprint("availability", __name__, url_prefix="/v1", description="Product
 STOCK_MAX_AGE = 10  # seconds: stock moves
 
 
-def _caches() -> tuple[StoreCache, service.ProductCache]:
+def _caches() -> tuple[DocCache, DocCache]:
     """Return this worker's store and product caches, made on first use."""
     ext = current_app.extensions
     if "availability_caches" not in ext:
-        ext["availability_caches"] = (StoreCache(), service.ProductCache())
+        ext["availability_caches"] = (store_cache(), service.product_cache())
     return ext["availability_caches"]
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from math import asin, cos, radians, sin, sqrt
@@ -13,6 +10,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 
 from indexer.mappings import entity_id
 from locator.config import Config
+from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
 from locator.stores import hours, queries
@@ -131,44 +129,11 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0087714 * asin(min(1.0, sqrt(a)))
 
 
-class StoreCache:
-    """Store documents remembered briefly per worker, for listings built from stock documents.
+def store_cache(ttl: float = 120.0) -> DocCache:
+    """Return a per-worker cache of store documents, for listings built from stock documents.
 
     Stock documents copy what they filter on (location, status, services); names, addresses and
     hours come from here. A store edit shows in availability listings within `ttl` seconds
     (a closure filters stock at once: stock documents carry the store status).
     """
-
-    def __init__(self, ttl: float = 120.0) -> None:
-        self.ttl = ttl
-        self._entries: dict[tuple[str, str], tuple[float, dict | None]] = {}
-        self._lock = threading.Lock()
-
-    def get_many(self, es: Elasticsearch, config: Config, tenant: str,
-                 store_ids: Iterable[str]) -> dict[str, dict]:
-        """Return {store_id: source} for the stores that exist."""
-        wanted = list(dict.fromkeys(store_ids))
-        now = time.monotonic()
-        found: dict[str, dict] = {}
-        missing: list[str] = []
-        with self._lock:
-            for store_id in wanted:
-                entry = self._entries.get((tenant, store_id))
-                if entry is not None and entry[0] > now:
-                    if entry[1] is not None:
-                        found[store_id] = entry[1]
-                else:
-                    missing.append(store_id)
-        if missing:
-            docs = es.mget(index=index_name(config, "stores"),
-                           ids=[entity_id(tenant, s) for s in missing],
-                           source_includes=queries.STORE_SOURCE)["docs"]
-            with self._lock:
-                if len(self._entries) > 50_000:
-                    self._entries.clear()
-                for store_id, doc in zip(missing, docs, strict=True):
-                    source = doc["_source"] if doc.get("found") else None
-                    self._entries[(tenant, store_id)] = (now + self.ttl, source)
-                    if source is not None:
-                        found[store_id] = source
-        return found
+    return DocCache("stores", queries.STORE_SOURCE, ttl=ttl)
