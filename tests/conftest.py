@@ -21,7 +21,8 @@ import requests
 from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
-from locator import create_app, indices
+from locator import indices
+from locator.app import create_app
 from locator.config import Config
 from locator.es import make_client
 from locator.localnode import LocalNode

@@ -2,7 +2,7 @@
 
 import pytest
 
-from locator import create_app
+from locator.app import create_app
 from locator.config import Config
 from tests.conftest import free_port
 

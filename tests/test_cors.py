@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from locator import create_app
+from locator.app import create_app
 from locator.tenants import service
 
 SHOP = "https://shop.example.com"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from indexer.mappings import stock_id
-from locator import create_app
+from locator.app import create_app
 from locator.es import index_name
 from locator.tenants.auth import KINDS_ATTRIBUTE
 from tests import factories

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from locator.cli import main
+from locator.cli.main import main
 from locator.localnode import LocalNode, NodeError, find_java_home
 
 

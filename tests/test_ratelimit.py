@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from locator import create_app
+from locator.app import create_app
 from tests.conftest import free_port, start_gunicorn, stop_gunicorn
 from tests.workers import served_per_worker, spread_over_workers
 

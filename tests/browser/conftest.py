@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, P
 
 from indexer.demo import DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY
 from locator import indices
-from locator.cli import main as cli
+from locator.cli.main import main as cli
 from locator.config import Config
 from locator.es import index_name
 from tests.conftest import ROOT, LiveServer, _env_for, start_gunicorn, stop_gunicorn

@@ -1,6 +1,6 @@
 """`locator index …` as a user runs it: exit codes, screen report, summary."""
 
-from locator.cli import main
+from locator.cli.main import main
 from tests.indexer.conftest import SAMPLES
 
 

@@ -1,6 +1,6 @@
 """`locator demo load` goes through the indexer."""
 
-from locator.cli import main
+from locator.cli.main import main
 from tests.indexer.conftest import count
 
 

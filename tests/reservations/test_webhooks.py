@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from locator.cli import main
+from locator.cli.main import main
 from locator.reservations import webhooks
 from tests.conftest import free_port, make_tenant, start_gunicorn, stop_gunicorn
 from tests.reservations.helpers import CUSTOMER, body, new_key, stock_up

@@ -3,7 +3,7 @@
 import json
 import uuid
 
-from locator.cli import main
+from locator.cli.main import main
 from locator.tenants import service
 from locator.tenants.service import KeyCache
 

@@ -1,0 +1,67 @@
+"""The web application: configuration, extensions and blueprints, composed in one factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from locator import apidoc, cors, errors, es, logs, metrics, ratelimit, security, web
+from locator.availability.views import blp as availability_blp
+from locator.config import Config
+from locator.geocoding.views import blp as geocoding_blp
+from locator.health.views import blp as health_blp
+from locator.reservations.views import blp as reservations_blp
+from locator.stock.views import blp as stock_blp
+from locator.stores.views import blp as stores_blp
+from locator.tenants import auth
+
+API_DESCRIPTION = """Find nearby stores, check product availability near a point and reserve items
+for pick-up in store. Authenticate with `X-Api-Key`: publishable keys (`pk_…`) are read-only and
+safe in a browser; secret keys (`sk_…`) write stock and manage reservations. Errors are
+`application/problem+json` (RFC 9457)."""
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application; tests pass their own `Config`."""
+    config = config or Config.from_env()
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        LOCATOR=config,
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        JSON_SORT_KEYS=False,
+        API_TITLE="Store locator",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        API_SPEC_OPTIONS={
+            "info": {"description": API_DESCRIPTION},
+            "components": {
+                "securitySchemes": {
+                    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
+                }
+            },
+        },
+    )
+
+
+    logs.init_app(app)
+    es.init_app(app)
+    api = Api(app)
+    # After Api(): flask-smorest installs its own error handler, ours must replace it.
+    errors.init_app(app)
+    # Order matters: hooks run as registered (timing, preflight, rate limit, key, body checks).
+    metrics.init_app(app)
+    cors.init_app(app)
+    ratelimit.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    apidoc.init_app(app)
+    web.init_app(app)
+    for blueprint in (
+        health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp
+    ):
+        api.register_blueprint(blueprint)
+    return app
