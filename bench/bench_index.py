@@ -44,11 +44,11 @@ from indexer import aliases
 from indexer.bulk import action_line, source_line
 from indexer.demo import DEMO_DIR, simulated_on_hand
 from indexer.loader import LoadOptions, load_file
-from indexer.mappings import stock_id
 from locator import indices
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.localnode import LocalNode
+from locator.mappings import stock_id
 from locator.tenants import service as tenants
 from locator.tenants.settings import TenantSettings
 

@@ -47,11 +47,11 @@ sys.path.insert(0, str(ROOT))
 
 from elasticsearch import ConflictError, Elasticsearch, helpers  # noqa: E402
 
-from indexer.mappings import entity_id, stock_id  # noqa: E402
 from locator import indices  # noqa: E402
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
 from locator.localnode import LocalNode  # noqa: E402
+from locator.mappings import entity_id, stock_id  # noqa: E402
 from locator.tenants import service as tenants  # noqa: E402
 from locator.tenants.settings import TenantSettings  # noqa: E402
 

@@ -47,17 +47,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.hours import HoursError, bestbuy_to_osm  # noqa: E402
-from indexer.mappings import entity_id, stock_id  # noqa: E402
-from indexer.text import fold  # noqa: E402
 from indexer.timezones import zone_at  # noqa: E402
 from locator import indices  # noqa: E402
 from locator.availability.queries import StockSearch, stock_search_body  # noqa: E402
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
 from locator.localnode import LocalNode  # noqa: E402
+from locator.mappings import entity_id, stock_id  # noqa: E402
 from locator.stores.queries import HITS_FILTER_PATH, Point, StoreSearch, store_search_body  # noqa: E402
 from locator.tenants import service as tenants  # noqa: E402
 from locator.tenants.settings import TenantSettings  # noqa: E402
+from locator.text import fold  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 TENANT = "bench"

@@ -1,6 +1,6 @@
 """Writers for stores and products: incremental upserts, or a full load into a new index.
 
-Stores without coordinates are geocoded (`indexer.geocode`); a store that cannot be is rejected,
+Stores without coordinates are geocoded (`locator.geocoding.geocoder`); a store that cannot be is rejected,
 never placed at (0, 0). When a store moves, changes status or services, or is removed, its stock
 documents follow in the same command (`indexer.follow`).
 
@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from indexer import aliases, follow
 from indexer.bulk import BulkSender, action_line, source_line
 from indexer.documents import EXACT, product_document, same_content, store_document
-from indexer.geocode import GeocoderUnavailable, get_geocoder
 from indexer.loader import LoadContext, Row, Writer
-from indexer.mappings import entity_id
 from indexer.timezones import TimezoneError, resolve_timezone
 from locator.es import index_name
+from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
+from locator.mappings import entity_id
 from locator.stock.service import store_fields
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.text import fold
+from locator.text import fold
 
 EXACT = "exact"  # location_precision of coordinates given in the file
 

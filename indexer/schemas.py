@@ -24,10 +24,10 @@ from marshmallow import (
     validates_schema,
 )
 
-from indexer.geocode import country_code
 from indexer.hours import HoursError, normalize_hours
-from indexer.text import fold
 from indexer.timezones import TimezoneError, parse_timezone
+from locator.geocoding.geocoder import country_code
+from locator.text import fold
 
 STORE_STATUSES = ("open", "temporarily_closed", "removed")
 OUT_OF_STOCK_VALUES = {"out_of_stock", "out of stock", "outofstock"}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.text import fold
+from locator.text import fold
 
 SAMPLE_BYTES = 256 * 1024
 # Marks a line whose bytes did not decode (a noncharacter: never in real text).

@@ -32,8 +32,8 @@ from indexer import aliases
 from indexer.bulk import BulkSender, action_line, source_line
 from indexer.catalogue import EmptyLoad
 from indexer.loader import LoadContext, Row, Writer
-from indexer.mappings import stock_id
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.stock import model
 from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stock_batch, store_fields
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 from elasticsearch import Elasticsearch
 
-from indexer.mappings import entity_id
 from locator.config import Config
 from locator.es import index_name
+from locator.mappings import entity_id
 
 
 class DocCache:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from indexer import mappings as catalogue
+from locator import mappings as catalogue
 from locator.config import Config
 from locator.es import index_name
 from locator.reservations.mappings import PICKUP_CODES, RESERVATIONS, WEBHOOK_DELIVERIES

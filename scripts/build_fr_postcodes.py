@@ -1,4 +1,4 @@
-"""Build indexer/data/fr_postcodes.csv: one point per French postcode, from codes-postaux + GeoNames.
+"""Build locator/geocoding/data/fr_postcodes.csv: one point per French postcode (codes-postaux, GeoNames).
 
 Usage: `.venv/bin/python scripts/build_fr_postcodes.py [PATH/TO/codes-postaux.json]`. Without a path,
 the npm package `codes-postaux` (pinned below) is installed into a temporary folder with npm. The
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.text import fold  # noqa: E402
+from locator.text import fold  # noqa: E402
 
 PACKAGE = "codes-postaux@4.1.2"
 OUTPUT = Path(__file__).resolve().parents[1] / "indexer" / "data" / "fr_postcodes.csv"

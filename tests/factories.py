@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, helpers
 
-from indexer.mappings import entity_id
 from locator.config import Config
 from locator.es import index_name
+from locator.mappings import entity_id
 
 
 def store_doc(tenant: str, store_id: str, lat: float, lon: float, **fields) -> dict:

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from indexer.mappings import stock_id
 from locator.app import create_app
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.tenants.auth import KINDS_ATTRIBUTE
 from tests import factories
 from tests.conftest import make_tenant

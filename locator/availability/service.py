@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 
 from elasticsearch import Elasticsearch
 
-from indexer.mappings import stock_id
 from locator.availability.queries import StockSearch, stock_search_body
 from locator.config import Config
 from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.stock import model
 from locator.stores import queries as store_queries
 from locator.stores.queries import Point, StoreSearch

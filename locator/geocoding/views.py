@@ -1,6 +1,6 @@
 """Town, postcode or address to a point, for the search box.
 
-The same geocoder as the indexer (`indexer.geocode.get_geocoder`): offline gazetteers by default,
+The same geocoder as the indexer (`locator.geocoding.geocoder.get_geocoder`): offline gazetteers by default,
 an online geopy service when configured; answers, found or not, are cached per worker.
 """
 
@@ -11,8 +11,8 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from indexer.geocode import GeocoderUnavailable, get_geocoder
 from locator.errors import NotFound, ServiceUnavailable
+from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
 from locator.stores import http
 from locator.tenants.auth import require_key
 

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
-from indexer.mappings import stock_id
 from locator.config import Config
 from locator.errors import ServiceUnavailable
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.stock import model
 
 MAX_CONFLICT_RETRIES = 200

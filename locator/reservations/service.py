@@ -21,10 +21,10 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
-from indexer.mappings import entity_id
 from locator.config import Config
 from locator.errors import NotFound, Unprocessable
 from locator.es import index_name
+from locator.mappings import entity_id
 from locator.reservations import codes, holds, states, webhooks
 from locator.reservations.errors import (
     IdempotencyInProgress,

@@ -7,9 +7,9 @@ import re
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from indexer.mappings import entity_id
 from locator.errors import NotFound, Unauthorized, ValidationFailed
 from locator.es import get_es, index_name
+from locator.mappings import entity_id
 from locator.metrics import record_reservation
 from locator.reservations import service, states, sweeper, webhooks
 from locator.reservations.errors import InsufficientStock

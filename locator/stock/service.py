@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch
 
-from indexer.mappings import entity_id, stock_id
 from locator.config import Config
 from locator.es import index_name
+from locator.mappings import entity_id, stock_id
 from locator.stock import model
 
 APPLIED = {model.CREATED, model.UPDATED}

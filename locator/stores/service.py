@@ -8,11 +8,11 @@ from math import asin, cos, radians, sin, sqrt
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from indexer.mappings import entity_id
 from locator.config import Config
 from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
+from locator.mappings import entity_id
 from locator.stores import hours, queries
 from locator.stores.queries import Point, StoreSearch
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 
-from indexer.text import fold
 from locator.es import get_es
 from locator.stores import http, polygons, service
 from locator.stores.queries import BBox, Point, StoreSearch
@@ -18,6 +17,7 @@ from locator.stores.schemas import (
     StoreSchema,
 )
 from locator.tenants.auth import current_tenant, require_key
+from locator.text import fold
 
 blp = Blueprint("stores", __name__, url_prefix="/v1", description="Stores near a point")
 STORES_MAX_AGE = 30  # seconds; open_now and next_change move with the clock

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from indexer.mappings import stock_id
 from locator.availability.schemas import AvailabilitySchema, BasketSchema
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.stock.service import StockRow, apply_stock_batch
 from tests.conftest import make_tenant
 from tests.factories import product_doc, seed, store_doc

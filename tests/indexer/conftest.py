@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from indexer.loader import LoadOptions, Summary, load_file
-from indexer.mappings import entity_id, stock_id
 from locator.es import index_name
+from locator.mappings import entity_id, stock_id
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from indexer import aliases
-from indexer.mappings import stock_id
 from indexer.rollback import rollback
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.stock.service import StockRow, apply_stock_batch
 from tests.conftest import make_tenant
 from tests.indexer.conftest import SAMPLES, count, get_stock

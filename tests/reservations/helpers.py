@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from indexer.mappings import stock_id
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.stock import model
 from locator.stock.service import StockRow, apply_stock_batch
 from tests.factories import product_doc, seed, store_doc

@@ -3,9 +3,9 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-from indexer.mappings import stock_id
 from locator.cli.main import main
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.reservations import holds, service, states, sweeper
 from locator.stock.service import StockRow, apply_stock_batch
 from locator.tenants.service import get_tenant

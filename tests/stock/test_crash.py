@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from indexer.mappings import stock_id
 from locator import indices
 from locator.es import index_name, make_client
 from locator.localnode import LocalNode
+from locator.mappings import stock_id
 from tests.conftest import make_tenant, start_gunicorn, stop_gunicorn
 from tests.factories import product_doc, seed, store_doc
 

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from indexer.mappings import stock_id
 from locator.es import index_name
+from locator.mappings import stock_id
 from locator.stock.service import StockRow, apply_stock_batch, summarize
 from tests.factories import product_doc, seed, store_doc
 

@@ -3,8 +3,8 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-from indexer.mappings import stock_id
 from locator.es import index_name
+from locator.mappings import stock_id
 from tests.factories import product_doc, seed, store_doc
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from indexer.text import fold
 from locator.stores.schemas import StoreListSchema, StoreSchema
+from locator.text import fold
 from tests.conftest import make_tenant
 from tests.factories import seed, store_doc
 

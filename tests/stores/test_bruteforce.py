@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from elasticsearch import helpers
 
-from indexer.mappings import entity_id
 from locator.es import index_name
+from locator.mappings import entity_id
 from locator.stores.queries import Point, StoreSearch
 from locator.stores.service import search_stores
 from tests.conftest import ROOT, SHARED_DATA

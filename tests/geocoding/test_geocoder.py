@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from indexer.geocode import GeopyGeocoder, OfflineGeocoder, Place, get_geocoder
+from locator.geocoding.geocoder import GeopyGeocoder, OfflineGeocoder, Place, get_geocoder
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_unknown_french_postcodes_give_none(geocoder):
 
 
 def test_french_postcode_data_is_complete_and_compact():
-    from indexer.geocode import FR_POSTCODES, _fr_postcodes
+    from locator.geocoding.geocoder import FR_POSTCODES, _fr_postcodes
 
     postcodes = _fr_postcodes()
     assert 6000 < len(postcodes) < 7000 and FR_POSTCODES.stat().st_size < 400_000

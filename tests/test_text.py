@@ -1,4 +1,4 @@
-from indexer.text import fold
+from locator.text import fold
 
 
 def test_fold_lowercases_and_strips_latin_accents():

