@@ -42,8 +42,9 @@ from pathlib import Path
 
 from indexer import aliases
 from indexer.bulk import action_line, source_line
+from indexer.context import LoadOptions
 from indexer.demo import DEMO_DIR, simulated_on_hand
-from indexer.loader import LoadOptions, load_file
+from indexer.loader import load_file
 from locator import indices
 from locator.config import Config
 from locator.es import index_name, make_client

@@ -52,9 +52,11 @@ from locator import indices  # noqa: E402
 from locator.availability.queries import StockSearch, stock_search_body  # noqa: E402
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
+from locator.geo import Point  # noqa: E402
+from locator.listing import HITS_FILTER_PATH  # noqa: E402
 from locator.localnode import LocalNode  # noqa: E402
 from locator.mappings import entity_id, stock_id  # noqa: E402
-from locator.stores.queries import HITS_FILTER_PATH, Point, StoreSearch, store_search_body  # noqa: E402
+from locator.stores.queries import StoreSearch, store_search_body  # noqa: E402
 from locator.tenants import service as tenants  # noqa: E402
 from locator.tenants.settings import TenantSettings  # noqa: E402
 from locator.text import fold  # noqa: E402

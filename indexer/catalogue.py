@@ -15,17 +15,13 @@ from datetime import UTC, datetime
 
 from indexer import aliases, follow
 from indexer.bulk import BulkSender, action_line, source_line
+from indexer.context import EmptyLoad, LoadContext, Row, Writer
 from indexer.documents import EXACT, product_document, same_content, store_document
-from indexer.loader import LoadContext, Row, Writer
 from indexer.timezones import TimezoneError, resolve_timezone
 from locator.es import index_name
 from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
 from locator.mappings import entity_id
 from locator.stock.service import store_fields
-
-
-class EmptyLoad(Exception):
-    """A full load without a single valid row: the live index is kept."""
 
 
 class CatalogueWriter(Writer):

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 from elastic_transport import ConnectionError as TransportConnectionError
 
-from indexer.catalogue import EmptyLoad
-from indexer.loader import LoadOptions, Summary, load_file
+from indexer.context import EmptyLoad, LoadOptions, Summary
+from indexer.loader import load_file
 from indexer.rollback import NothingToRollBack, rollback
 from indexer.sources import FORMATS, SourceError
 from locator.cli.common import CliContext, pass_context

@@ -17,6 +17,7 @@ from elasticsearch import Elasticsearch
 
 from indexer import aliases, follow
 from indexer.bulk import action_line, source_line
+from indexer.stockload import merge_into
 from locator.config import Config
 from locator.es import index_name
 from locator.stock.service import store_fields
@@ -56,8 +57,6 @@ def rollback(es: Elasticsearch, config: Config, kind: str) -> Rollback:
 
 
 def _carry_holds(es: Elasticsearch, current: str, previous: str) -> int:
-    from indexer.stockload import merge_into
-
     es.indices.refresh(index=current)
     now = datetime.now(UTC)
     hits = list(aliases.scan(es, current, {"range": {"held": {"gt": 0}}}))

@@ -30,8 +30,7 @@ from datetime import UTC, datetime
 
 from indexer import aliases
 from indexer.bulk import BulkSender, action_line, source_line
-from indexer.catalogue import EmptyLoad
-from indexer.loader import LoadContext, Row, Writer
+from indexer.context import EmptyLoad, LoadContext, Row, Writer
 from locator.es import index_name
 from locator.mappings import stock_id
 from locator.stock import model

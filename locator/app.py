@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from locator import apidoc, cors, errors, es, logs, metrics, ratelimit, security, web
 from locator.availability.views import blp as availability_blp
 from locator.config import Config
 from locator.geocoding.views import blp as geocoding_blp
 from locator.health.views import blp as health_blp
+from locator.http import apidoc, auth, cors, es, logs, metrics, problems, ratelimit, security, web
 from locator.reservations.views import blp as reservations_blp
 from locator.stock.views import blp as stock_blp
 from locator.stores.views import blp as stores_blp
-from locator.tenants import auth
 
 API_DESCRIPTION = """Find nearby stores, check product availability near a point and reserve items
 for pick-up in store. Authenticate with `X-Api-Key`: publishable keys (`pk_…`) are read-only and
@@ -51,7 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
     es.init_app(app)
     api = Api(app)
     # After Api(): flask-smorest installs its own error handler, ours must replace it.
-    errors.init_app(app)
+    problems.init_app(app)
     # Order matters: hooks run as registered (timing, preflight, rate limit, key, body checks).
     metrics.init_app(app)
     cors.init_app(app)

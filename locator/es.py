@@ -1,16 +1,32 @@
-"""The Elasticsearch client: built once per application, fetched per request."""
+"""The Elasticsearch client (every request timed for the metrics) and the aliases it uses."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
+from elastic_transport import Urllib3HttpNode
 from elasticsearch import Elasticsearch
-from flask import Flask, current_app
+
+from locator.metrics import observe_es
 
 if TYPE_CHECKING:
     from locator.config import Config
 
-EXTENSION_KEY = "elasticsearch"
+
+class TimedNode(Urllib3HttpNode):
+    """The default node, timing each request (elastic-transport's `node_class` extension point)."""
+
+    def perform_request(self, method: str, target: str, *args, **kwargs):  # noqa: ANN002, ANN003
+        started = time.perf_counter()
+        error: BaseException | None = None
+        try:
+            return super().perform_request(method, target, *args, **kwargs)
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            observe_es(method, target, time.perf_counter() - started, error)
 
 
 def make_client(config: Config) -> Elasticsearch:
@@ -19,6 +35,7 @@ def make_client(config: Config) -> Elasticsearch:
         "request_timeout": config.elasticsearch_timeout,
         "retry_on_timeout": True,
         "max_retries": 2,
+        "node_class": TimedNode,
     }
     if config.elasticsearch_api_key:
         options["api_key"] = config.elasticsearch_api_key
@@ -27,16 +44,6 @@ def make_client(config: Config) -> Elasticsearch:
     if config.elasticsearch_ca_certs:
         options["ca_certs"] = config.elasticsearch_ca_certs
     return Elasticsearch(config.es_url, **options)
-
-
-def init_app(app: Flask) -> None:
-    """Create the client once for this application."""
-    app.extensions[EXTENSION_KEY] = make_client(app.config["LOCATOR"])
-
-
-def get_es() -> Elasticsearch:
-    """Return the application's client."""
-    return current_app.extensions[EXTENSION_KEY]
 
 
 def index_name(config: Config, kind: str) -> str:

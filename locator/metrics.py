@@ -1,21 +1,22 @@
-"""Prometheus metrics at /metrics: requests, latency, Elasticsearch time, business outcomes.
+"""Prometheus metric families: requests, latency, Elasticsearch time, business outcomes.
 
 Under gunicorn every worker is its own process, so prometheus-client runs in multi-process mode:
 gunicorn.conf.py points PROMETHEUS_MULTIPROC_DIR at a fresh folder before the workers start,
 each worker writes its samples there, and /metrics (answered by any worker) adds them all up.
 Without that variable (tests, the flask dev server) the process's own registry is served.
 
-Other features record their outcomes through `record_stock_outcomes` and `record_reservation`.
+Features record their outcomes through `record_stock_outcomes` and `record_reservation`; the
+Elasticsearch client times its requests through `observe_es` (see `locator.es.TimedNode`), and
+`locator.http.metrics` serves /metrics and times HTTP requests.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Mapping
-from functools import cache, wraps
+from contextvars import ContextVar
+from functools import cache
 
-from flask import Flask, Response, g, has_request_context, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -29,6 +30,8 @@ from prometheus_client.registry import REGISTRY
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _DOCUMENT_APIS = ("_doc", "_create", "_update", "_source")
 _SECTION_APIS = ("_cluster", "_cat", "_nodes", "_ingest", "_license")
+# Elasticsearch time of the request being answered (None outside one): read by the web layer.
+es_seconds: ContextVar[float | None] = ContextVar("es_seconds", default=None)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -103,55 +106,6 @@ def es_operation(method: str, target: str) -> str:
     return f"{method} {name}"
 
 
-def instrument_client(client: object) -> None:
-    """Time every request of an Elasticsearch client (and of clients made by its `.options()`)."""
-    transport = client.transport  # type: ignore[attr-defined]
-    if getattr(transport, "_locator_timed", False):
-        return
-    perform = transport.perform_request
-
-    @wraps(perform)
-    def timed(method: str, target: str, *args, **kwargs):
-        operation = es_operation(method, target)
-        started = time.perf_counter()
-        try:
-            return perform(method, target, *args, **kwargs)
-        except Exception as exc:
-            metrics().es_errors.labels(operation=operation, error=type(exc).__name__).inc()
-            raise
-        finally:
-            elapsed = time.perf_counter() - started
-            metrics().es_latency.labels(operation=operation).observe(elapsed)
-            if has_request_context():
-                g.es_seconds = g.get("es_seconds", 0.0) + elapsed
-
-    transport.perform_request = timed
-    transport._locator_timed = True
-
-
-def _route() -> str:
-    rule = request.url_rule
-    return rule.rule if rule is not None else "unmatched"
-
-
-def _start() -> None:
-    g.metrics_started = time.perf_counter()
-
-
-def _finish(response: Response) -> Response:
-    started = g.get("metrics_started")
-    if started is None:
-        return response
-    route, method = _route(), request.method
-    metrics().requests.labels(endpoint=route, method=method, status=str(response.status_code)).inc()
-    metrics().latency.labels(endpoint=route, method=method).observe(time.perf_counter() - started)
-    es_seconds = g.get("es_seconds")
-    if es_seconds is not None:
-        # Lets a client (and the access log reader) see how much of the time was the search.
-        response.headers["Server-Timing"] = f"es;dur={es_seconds * 1000:.1f}"
-    return response
-
-
 def render() -> tuple[bytes, str]:
     """Return the exposition text of every worker (multi-process) or of this process."""
     if os.environ.get(MULTIPROC_ENV):
@@ -161,18 +115,12 @@ def render() -> tuple[bytes, str]:
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
-def _metrics_view() -> Response:
-    body, content_type = render()
-    return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
-
-
-def init_app(app: Flask) -> None:
-    """Serve /metrics, time requests and Elasticsearch calls."""
-    from locator.es import EXTENSION_KEY
-
-    metrics()
-    if EXTENSION_KEY in app.extensions:
-        instrument_client(app.extensions[EXTENSION_KEY])
-    app.before_request(_start)
-    app.after_request(_finish)
-    app.add_url_rule("/metrics", "metrics", _metrics_view, methods=["GET"])
+def observe_es(method: str, target: str, elapsed: float, error: BaseException | None) -> None:
+    """Record one Elasticsearch request: its time, its failure, and the current request's total."""
+    operation = es_operation(method, target)
+    if error is not None:
+        metrics().es_errors.labels(operation=operation, error=type(error).__name__).inc()
+    metrics().es_latency.labels(operation=operation).observe(elapsed)
+    total = es_seconds.get()
+    if total is not None:
+        es_seconds.set(total + elapsed)

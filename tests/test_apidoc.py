@@ -1,6 +1,6 @@
 """The OpenAPI document describes the answers the service really gives."""
 
-from locator.apidoc import PROBLEM_MEDIA_TYPE
+from locator.http.apidoc import PROBLEM_MEDIA_TYPE
 
 
 def test_errors_are_documented_as_problems(client):

@@ -24,8 +24,8 @@ import pytest
 
 from locator.app import create_app
 from locator.es import index_name
+from locator.http.auth import KINDS_ATTRIBUTE
 from locator.mappings import stock_id
-from locator.tenants.auth import KINDS_ATTRIBUTE
 from tests import factories
 from tests.conftest import make_tenant
 

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from locator.errors import ValidationFailed
-from locator.security import API_CSP, DEMO_CSP, DOCS_CSP, parse_strict_json
+from locator.http.security import API_CSP, DEMO_CSP, DOCS_CSP, parse_strict_json
 
 PARIS = "/v1/stores?lat=48.8566&lon=2.3522"
 PROBLEM = "application/problem+json"

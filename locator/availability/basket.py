@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from locator import geo, listing
 from locator.availability.queries import StockSearch, stock_search_body
 from locator.availability.service import Context, public_state, stock_state
 from locator.es import index_name
-from locator.stores import queries as store_queries
-from locator.stores.queries import Point
+from locator.geo import Point
 from locator.stores.service import Page, search_hits, store_summary
 
 PAGE = 5000
@@ -32,7 +32,7 @@ class BasketRequest:
 
 def basket(ctx: Context, req: BasketRequest, cursor: str | None) -> Page:
     """Return one page of stores ranked by how much of the basket they can supply."""
-    after, _phase = store_queries.decode_cursor(cursor)
+    after, _phase = listing.decode_cursor(cursor)
     offset = int(after[0]) if after else 0
     offset = max(offset, 0)
     per_store, distances = _read_stock(ctx, req)
@@ -47,7 +47,7 @@ def basket(ctx: Context, req: BasketRequest, cursor: str | None) -> Page:
         summary = store_summary(store, ctx.now, row["distance_km"])
         results.append({"store": summary, **{k: v for k, v in row.items() if k != "store_id"}})
     more = offset + req.limit < len(ranked)
-    next_cursor = store_queries.encode_cursor([offset + req.limit, ""], BASKET_PHASE) if more else None
+    next_cursor = listing.encode_cursor([offset + req.limit, ""], BASKET_PHASE) if more else None
     return Page(results, next_cursor)
 
 
@@ -64,7 +64,7 @@ def _read_stock(ctx: Context, req: BasketRequest) -> tuple[dict[str, dict[str, d
         for hit in hits:
             source = hit["_source"]
             per_store.setdefault(source["store_id"], {})[source["sku"]] = source
-            distances[source["store_id"]] = store_queries.distance_km(hit["sort"], req.point)
+            distances[source["store_id"]] = geo.distance_km(hit["sort"], req.point)
         read += len(hits)
         if len(hits) < PAGE:
             break

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locator.stores.queries import Point, distance_sort, geo_distance_filter
+from locator.geo import Point, distance_sort, geo_distance_filter
 
 STOCK_SOURCE = ["store_id", "sku", "on_hand", "as_of", "holds", "store_status", "updated_at"]
 NOT_CLOSED = {"bool": {"must_not": {"term": {"store_status": "temporarily_closed"}}}}

@@ -18,15 +18,17 @@ from datetime import datetime, timedelta
 
 from elasticsearch import Elasticsearch
 
+from locator import geo, listing
 from locator.availability.queries import StockSearch, stock_search_body
 from locator.config import Config
 from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
+from locator.geo import Point
 from locator.mappings import stock_id
 from locator.stock import model
 from locator.stores import queries as store_queries
-from locator.stores.queries import Point, StoreSearch
+from locator.stores.queries import StoreSearch
 from locator.stores.service import Page, search_hits, store_summary
 from locator.tenants.service import Tenant
 
@@ -129,7 +131,7 @@ def _collect(fetch: Callable[[list | None, int], list[dict]],
 
 def availability(ctx: Context, req: AvailabilityRequest, cursor: str | None) -> Page:
     """Return one page: stores with the product (nearest first), then, if asked, those without."""
-    search_after, phase = store_queries.decode_cursor(cursor)
+    search_after, phase = listing.decode_cursor(cursor)
     phase = phase or PHASE_WITH
     results: list[dict] = []
     if phase == PHASE_WITH:
@@ -137,17 +139,17 @@ def availability(ctx: Context, req: AvailabilityRequest, cursor: str | None) -> 
                                  lambda hits: _convert_with(ctx, req, hits),
                                  req.limit, search_after, req.limit + 1)
         if last is not None:
-            return Page(results, store_queries.encode_cursor(last, PHASE_WITH))
+            return Page(results, listing.encode_cursor(last, PHASE_WITH))
         if not req.include_out_of_stock:
             return Page(results, None)
         if len(results) == req.limit:
-            return Page(results, store_queries.encode_cursor(PHASE_WITHOUT_START, PHASE_WITHOUT))
+            return Page(results, listing.encode_cursor(PHASE_WITHOUT_START, PHASE_WITHOUT))
         search_after = None
     more, last = _collect(lambda after, size: _fetch_without(ctx, req, after, size),
                           lambda hits: _convert_without(ctx, req, hits),
                           req.limit - len(results), search_after, WITHOUT_BATCH)
     results += more
-    return Page(results, store_queries.encode_cursor(last, PHASE_WITHOUT) if last else None)
+    return Page(results, listing.encode_cursor(last, PHASE_WITHOUT) if last else None)
 
 
 def _stock_search(ctx: Context, req: AvailabilityRequest) -> StockSearch:
@@ -170,7 +172,7 @@ def _convert_with(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
         if store is None or state["available"] < req.min_qty:
             converted.append((hit["sort"], None))  # held away, or an orphan stock document
             continue
-        distance = store_queries.distance_km(hit["sort"], req.point)
+        distance = geo.distance_km(hit["sort"], req.point)
         converted.append((hit["sort"], _entry(ctx, store, distance, state)))
     return converted
 
@@ -201,7 +203,7 @@ def _convert_without(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
         if not closed and state["available"] >= req.min_qty:
             converted.append((hit["sort"], None))  # listed in the first phase already
             continue
-        distance = store_queries.distance_km(hit["sort"], req.point)
+        distance = geo.distance_km(hit["sort"], req.point)
         converted.append((hit["sort"], _entry(ctx, store, distance, state)))
     return converted
 

@@ -14,12 +14,12 @@ from locator.availability.schemas import (
     BasketSchema,
 )
 from locator.doccache import DocCache
-from locator.es import get_es
-from locator.stores import http
-from locator.stores.queries import Point, decode_cursor
+from locator.geo import Point
+from locator.http import responses
+from locator.http.auth import current_key, current_tenant, require_key
+from locator.http.es import get_es
+from locator.listing import decode_cursor
 from locator.stores.service import store_cache
-from locator.stores.views import GEOJSON_DOC
-from locator.tenants.auth import current_key, current_tenant, require_key
 
 blp = Blueprint("availability", __name__, url_prefix="/v1", description="Product availability")
 STOCK_MAX_AGE = 10  # seconds: stock moves
@@ -39,7 +39,7 @@ def _context() -> service.Context:
     return service.Context(
         es=get_es(), config=current_app.config["LOCATOR"], tenant=tenant.tenant,
         vis=service.Visibility.for_request(tenant, current_key().is_secret),
-        now=http.clock_now(), stores=stores,
+        now=responses.clock_now(), stores=stores,
     )
 
 
@@ -50,8 +50,8 @@ def _store_location(item: dict) -> dict:
 @blp.route("/availability")
 @blp.arguments(AvailabilityQuery, location="query")
 @blp.response(200, AvailabilitySchema)
-@blp.doc(**GEOJSON_DOC)
-@blp.doc(responses=http.problem_doc(404, "Unknown sku (`unknown_skus` lists it)."))
+@blp.doc(**responses.LISTING_DOC)
+@blp.doc(responses=responses.problem_doc(404, "Unknown sku (`unknown_skus` lists it)."))
 @require_key()
 def availability(args: dict):
     """Stores near a point with a product, nearest first.
@@ -76,14 +76,14 @@ def availability(args: dict):
     page = service.availability(ctx, req, args.get("cursor"))
     body = {"sku": args["sku"], "product": product, "results": page.results,
             "next_cursor": page.next_cursor}
-    return http.listing_response(body, "results", _store_location, max_age=STOCK_MAX_AGE)
+    return responses.listing_response(body, "results", _store_location, max_age=STOCK_MAX_AGE)
 
 
 @blp.route("/availability/basket", methods=["POST"])
 @blp.arguments(BasketRequestSchema, location="json")
 @blp.response(200, BasketSchema)
-@blp.doc(**GEOJSON_DOC)
-@blp.doc(responses=http.problem_doc(404, "Unknown skus (`unknown_skus` lists them)."))
+@blp.doc(**responses.LISTING_DOC)
+@blp.doc(responses=responses.problem_doc(404, "Unknown skus (`unknown_skus` lists them)."))
 @require_key()
 def basket(args: dict):
     """Stores near a point that can supply a basket (up to 50 lines).
@@ -106,5 +106,5 @@ def basket(args: dict):
     body = {"items": [{"sku": s, "qty": q} for s, q in merged.items()], "results": page.results,
             "next_cursor": page.next_cursor}
     # A POST answer is not cached by HTTP caches; the ETag still lets a client compare answers.
-    return http.listing_response(body, "results", _store_location, max_age=0)
+    return responses.listing_response(body, "results", _store_location, max_age=0)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from indexer import demo as demo_data
-from indexer.loader import LoadOptions, load_file
+from indexer.context import LoadOptions
+from indexer.loader import load_file
 from locator import indices
 from locator.cli.common import CliContext, pass_context
 from locator.errors import NotFound

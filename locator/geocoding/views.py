@@ -13,8 +13,8 @@ from marshmallow import fields, validate
 
 from locator.errors import NotFound, ServiceUnavailable
 from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
-from locator.stores import http
-from locator.tenants.auth import require_key
+from locator.http import responses
+from locator.http.auth import require_key
 
 blp = Blueprint("geocoding", __name__, url_prefix="/v1", description="Geocoding for the search box")
 GEOCODE_MAX_AGE = 86_400  # places do not move
@@ -43,7 +43,7 @@ class PlaceSchema(ma.Schema):
 @blp.route("/geocode")
 @blp.arguments(GeocodeQuery, location="query")
 @blp.response(200, PlaceSchema)
-@blp.doc(responses={**http.NOT_MODIFIED_DOC, **http.problem_doc(404, "No place matches `q`.")})
+@blp.doc(responses={**responses.NOT_MODIFIED_DOC, **responses.problem_doc(404, "No place matches `q`.")})
 @require_key()
 def geocode(args: dict):
     """A postcode, town or address to a point and a label; 404 when nothing matches."""
@@ -57,4 +57,4 @@ def geocode(args: dict):
         raise NotFound(f"No place found for {args['q']!r}.")
     body = {"query": args["q"], "lat": place.lat, "lon": place.lon, "label": place.label,
             "precision": place.precision}
-    return http.read_response(body, max_age=GEOCODE_MAX_AGE)
+    return responses.read_response(body, max_age=GEOCODE_MAX_AGE)

@@ -8,8 +8,8 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from locator import indices
-from locator.errors import problem
-from locator.es import get_es
+from locator.http.es import get_es
+from locator.http.problems import problem
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")
 

@@ -7,6 +7,8 @@ import json
 import click
 
 from locator.cli.common import CliContext, pass_context
+from locator.reservations.sweeper import purge, sweep
+from locator.reservations.webhooks import deliver_due, list_deliveries
 
 
 @click.group()
@@ -18,8 +20,6 @@ def reservations() -> None:
 @pass_context
 def sweep_command(cli: CliContext) -> None:
     """Expire reservations past their hold time, remove their holds, repair interrupted changes."""
-    from locator.reservations.sweeper import sweep
-
     counts = sweep(cli.es, cli.config)
     click.echo(" ".join(f"{name}={n}" for name, n in counts.items()))
 
@@ -28,8 +28,6 @@ def sweep_command(cli: CliContext) -> None:
 @pass_context
 def purge_command(cli: CliContext) -> None:
     """Delete customer details of reservations closed more than each tenant's purge_days ago."""
-    from locator.reservations.sweeper import purge
-
     purged = purge(cli.es, cli.config)
     click.echo(f"purged={sum(purged.values())}" + "".join(f" {t}={n}" for t, n in sorted(purged.items())))
 
@@ -43,8 +41,6 @@ def webhooks_group() -> None:
 @pass_context
 def deliver_command(cli: CliContext) -> None:
     """Attempt every webhook delivery that is due now."""
-    from locator.reservations.webhooks import deliver_due
-
     counts = deliver_due(cli.es, cli.config)
     click.echo(" ".join(f"{status}={n}" for status, n in sorted(counts.items())) or "nothing due")
 
@@ -59,8 +55,6 @@ def deliver_command(cli: CliContext) -> None:
 def list_command(cli: CliContext, tenant: str | None, status: str | None, reservation_id: str | None,
                  limit: int, as_json: bool) -> None:
     """List webhook deliveries, newest first."""
-    from locator.reservations.webhooks import list_deliveries
-
     for delivery in list_deliveries(cli.es, cli.config, tenant, status=status,
                                     reservation_id=reservation_id, limit=limit):
         if as_json:

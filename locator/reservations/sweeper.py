@@ -17,7 +17,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from elasticsearch import Elasticsearch, NotFoundError
-from flask import Flask
 
 from locator.config import Config
 from locator.es import index_name, make_client
@@ -100,7 +99,6 @@ class BackgroundWorker:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.pid = os.getpid()
         self._queue: queue.Queue[str] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="reservations-worker", daemon=True)
 
@@ -137,19 +135,18 @@ class BackgroundWorker:
 
 
 _lock = threading.Lock()
+_workers: dict[tuple[int, str, str], BackgroundWorker] = {}
 
 
-def ensure_background_worker(app: Flask) -> None:
-    """Start this process's worker once (not in tests using the test client, nor when disabled)."""
-    worker = app.extensions.get("reservations_worker")
-    if worker is not None and worker.pid == os.getpid():
+def ensure_background_worker(config: Config) -> None:
+    """Start this process's worker for this deployment once (not when disabled)."""
+    if config.reservation_sweep_seconds <= 0:
         return
-    config: Config = app.config["LOCATOR"]
-    if app.testing or config.reservation_sweep_seconds <= 0:
+    key = (os.getpid(), config.es_url, config.index_prefix)  # a fork needs its own thread
+    if key in _workers:
         return
     with _lock:
-        worker = app.extensions.get("reservations_worker")
-        if worker is None or worker.pid != os.getpid():
+        if key not in _workers:
             worker = BackgroundWorker(config)
-            app.extensions["reservations_worker"] = worker
+            _workers[key] = worker
             worker.start()

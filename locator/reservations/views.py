@@ -8,7 +8,9 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from locator.errors import NotFound, Unauthorized, ValidationFailed
-from locator.es import get_es, index_name
+from locator.es import index_name
+from locator.http.auth import current_key, current_tenant, require_key
+from locator.http.es import get_es
 from locator.mappings import entity_id
 from locator.metrics import record_reservation
 from locator.reservations import service, states, sweeper, webhooks
@@ -24,7 +26,6 @@ from locator.reservations.schemas import (
     TokenArgs,
 )
 from locator.stock import visibility
-from locator.tenants.auth import current_key, current_tenant, require_key
 
 blp = Blueprint("reservations", __name__, url_prefix="/v1", description="Click & reserve")
 
@@ -43,8 +44,10 @@ _TOKEN_DOC = {"in": "header", "name": TOKEN_HEADER, "required": False,
 
 @blp.before_app_request
 def _start_background_worker() -> None:
-    # Started on the first request of each worker process, never at import.
-    sweeper.ensure_background_worker(current_app)
+    # Started on the first request of each worker process, never at import; tests using the
+    # test client run the sweeper themselves.
+    if not current_app.testing:
+        sweeper.ensure_background_worker(current_app.config["LOCATOR"])
 
 
 def _config():
@@ -95,7 +98,7 @@ def create_reservation(body: dict):
         raise
     record_reservation("replayed" if created.replayed else "held")
     if not created.replayed:
-        visibility.request_refresh(current_app)  # availability searches show the hold soon
+        visibility.request_refresh(current_app.config["LOCATOR"])  # availability searches show the hold soon
     headers = {"Location": f"/v1/reservations/{created.doc['reservation_id']}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -124,7 +127,7 @@ def cancel_reservation(args: dict, rid: str):
     actor = "store" if current_key().is_secret else "shopper"
     doc = service.transition(get_es(), _config(), current_tenant(), rid, states.CANCEL, actor=actor)
     record_reservation("cancelled")
-    visibility.request_refresh(current_app)
+    visibility.request_refresh(current_app.config["LOCATOR"])
     return service.public(doc)
 
 

@@ -10,12 +10,12 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from locator.errors import ServiceUnavailable
-from locator.es import get_es
+from locator.http.auth import current_tenant, require_key
+from locator.http.es import get_es
 from locator.metrics import record_stock_outcomes
 from locator.stock import model, visibility
 from locator.stock.schemas import InvalidRow, StockBatchArgs, StockBatchResultSchema, StockBatchSchema
 from locator.stock.service import APPLIED, RowOutcome, StockRow, apply_stock_batch
-from locator.tenants.auth import current_tenant, require_key
 
 blp = Blueprint("stock", __name__, url_prefix="/v1", description="Stock updates")
 
@@ -73,7 +73,7 @@ def put_stock(args: dict, batch: dict):
         summary[result["result"]] += 1
     record_stock_outcomes(Counter(r.get("outcome") or r["result"] for r in results))
     if summary["applied"]:
-        visibility.request_refresh(current_app)
+        visibility.request_refresh(current_app.config["LOCATOR"])
     if any(o.retryable for o in outcomes):
         # Rows the cluster could not take must not look like bad data: the client retries.
         raise ServiceUnavailable("Elasticsearch could not take every row; send the batch again.",

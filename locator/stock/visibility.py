@@ -15,13 +15,11 @@ import threading
 import time
 
 from elasticsearch import NotFoundError
-from flask import Flask
 
 from locator.config import Config
 from locator.es import index_name, make_client
 
 DELAY = 0.2
-EXTENSION_KEY = "stock_refresher"
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +28,6 @@ class Refresher:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.pid = os.getpid()
         self._wanted = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -59,10 +56,15 @@ class Refresher:
                 log.warning("stock refresh failed: %s", type(exc).__name__)
 
 
-def request_refresh(app: Flask) -> None:
-    """Refresh the stock index soon (this worker's refresher, created on first use)."""
-    refresher = app.extensions.get(EXTENSION_KEY)
-    if refresher is None or refresher.pid != os.getpid():
-        refresher = Refresher(app.config["LOCATOR"])
-        app.extensions[EXTENSION_KEY] = refresher
+_refreshers: dict[tuple[int, str, str], Refresher] = {}
+_lock = threading.Lock()
+
+
+def request_refresh(config: Config) -> None:
+    """Refresh the stock index soon (this process's refresher, created on first use)."""
+    key = (os.getpid(), config.es_url, config.index_prefix)  # a fork needs its own thread
+    refresher = _refreshers.get(key)
+    if refresher is None:
+        with _lock:
+            refresher = _refreshers.setdefault(key, Refresher(config))
     refresher.request()

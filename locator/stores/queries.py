@@ -1,46 +1,13 @@
-"""Pure query building for store searches: request object in, Elasticsearch body out.
-
-The geo helpers (distance filter, distance sort, cursor) are shared with the availability
-queries, which search stock documents carrying a copy of their store's location.
-"""
+"""Pure query building for store searches: request object in, Elasticsearch body out."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
 
-from locator.errors import ValidationFailed
+from locator.geo import BBox, Point, bbox_filter, distance_sort, geo_distance_filter, polygon_filter
 
-# ES returns `_geo_distance` sort values in the unit asked for; arc = great-circle distance.
-DISTANCE_UNIT = "km"
-# Only what listings read: less JSON to send and parse per request.
-HITS_FILTER_PATH = "hits.hits._source,hits.hits.sort"
 STORE_SOURCE = ["store_id", "name", "street", "postcode", "city", "country", "location", "phone",
                 "timezone", "opening_hours", "services", "status", "updated_at"]
-
-
-@dataclass(frozen=True)
-class Point:
-    lat: float
-    lon: float
-
-
-@dataclass(frozen=True)
-class BBox:
-    """A map viewport; min_lon > max_lon means it crosses the antimeridian."""
-
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-    @property
-    def center(self) -> Point:
-        max_lon = self.max_lon if self.min_lon <= self.max_lon else self.max_lon + 360
-        lon = (self.min_lon + max_lon) / 2
-        return Point((self.min_lat + self.max_lat) / 2, lon - 360 if lon > 180 else lon)
 
 
 @dataclass(frozen=True)
@@ -56,34 +23,6 @@ class StoreSearch:
     q: str | None = None  # already folded
     exclude_closed: bool = False
     extra_filters: tuple[dict, ...] = field(default_factory=tuple)
-
-
-def geo_distance_filter(point: Point, radius_km: float, field_name: str = "location") -> dict:
-    """Return a filter keeping documents within `radius_km` (great circle) of `point`."""
-    return {"geo_distance": {"distance": f"{radius_km}{DISTANCE_UNIT}", "distance_type": "arc",
-                             field_name: {"lat": point.lat, "lon": point.lon}}}
-
-
-def distance_sort(point: Point, field_name: str = "location") -> list[dict]:
-    """Sort nearest first, ties broken by store id (stable across pages)."""
-    return [
-        {"_geo_distance": {field_name: {"lat": point.lat, "lon": point.lon}, "order": "asc",
-                           "unit": DISTANCE_UNIT, "distance_type": "arc"}},
-        {"store_id": "asc"},
-    ]
-
-
-def bbox_filter(bbox: BBox) -> dict:
-    """Return a filter keeping documents inside a viewport (antimeridian-crossing allowed)."""
-    return {"geo_bounding_box": {"location": {
-        "top_left": {"lat": bbox.max_lat, "lon": bbox.min_lon},
-        "bottom_right": {"lat": bbox.min_lat, "lon": bbox.max_lon},
-    }}}
-
-
-def polygon_filter(geometry: dict) -> dict:
-    """Return a filter keeping points inside a polygon (geo_shape query on a geo_point field)."""
-    return {"geo_shape": {"location": {"shape": geometry, "relation": "intersects"}}}
 
 
 def text_filter(folded_q: str) -> dict:
@@ -131,38 +70,3 @@ def store_search_body(search: StoreSearch, size: int, search_after: list | None 
     if search_after:
         body["search_after"] = search_after
     return body
-
-
-def encode_cursor(values: list, phase: int | None = None) -> str:
-    """Return an opaque cursor for the page after the hit whose sort values are `values`."""
-    payload: dict = {"a": values}
-    if phase is not None:
-        payload["p"] = phase
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> tuple[list | None, int | None]:
-    """Return (search_after values, phase) of a cursor; a malformed one is a 400 on `cursor`."""
-    if not cursor:
-        return None, None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
-        values = payload["a"]
-        phase = payload.get("p")
-        if (not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], str)
-                or not isinstance(values[0], int | float | str) or isinstance(values[0], bool)
-                or (phase is not None and not isinstance(phase, int))):
-            raise ValueError("bad cursor shape")
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ValidationFailed("The cursor is not valid; use next_cursor from a previous page.",
-                               errors={"cursor": ["Not a valid cursor."]}) from exc
-    return values, phase
-
-
-def distance_km(sort_values: list | None, point: Point | None) -> float | None:
-    """Return the great-circle distance carried by a hit's first sort value, in km."""
-    if point is None or not sort_values:
-        return None
-    return round(float(sort_values[0]), 3)

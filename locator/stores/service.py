@@ -8,13 +8,15 @@ from math import asin, cos, radians, sin, sqrt
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from locator import geo, listing
 from locator.config import Config
 from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
+from locator.geo import Point
 from locator.mappings import entity_id
 from locator.stores import hours, queries
-from locator.stores.queries import Point, StoreSearch
+from locator.stores.queries import StoreSearch
 
 TEMPORARILY_CLOSED = "temporarily_closed"
 # With open_now, closed stores are skipped in Python: read several pages' worth at a time.
@@ -32,7 +34,7 @@ class Page:
 
 def search_hits(es: Elasticsearch, index: str, body: dict) -> list[dict]:
     """Run a search and return its hits (each with `_source` and `sort` only)."""
-    response = es.search(index=index, filter_path=queries.HITS_FILTER_PATH, **body)
+    response = es.search(index=index, filter_path=listing.HITS_FILTER_PATH, **body)
     return response.get("hits", {}).get("hits", [])
 
 
@@ -79,7 +81,7 @@ def search_stores(
     open_now: bool = False,
 ) -> Page:
     """Return one page of stores matching `search`, nearest first (ties by store id)."""
-    search_after, _phase = queries.decode_cursor(cursor)
+    search_after, _phase = listing.decode_cursor(cursor)
     point = queries.reference_point(search)
     index = index_name(config, "stores")
     results: list[dict] = []
@@ -93,8 +95,8 @@ def search_stores(
         scanned += len(hits)
         for hit in hits:
             if len(results) == limit:
-                return Page(results, queries.encode_cursor(last_sort))
-            summary = store_summary(hit["_source"], now, queries.distance_km(hit["sort"], point))
+                return Page(results, listing.encode_cursor(last_sort))
+            summary = store_summary(hit["_source"], now, geo.distance_km(hit["sort"], point))
             search_after = hit["sort"]
             if open_now and summary["open_now"] is not True:
                 continue
@@ -103,7 +105,7 @@ def search_stores(
         if len(hits) < size or scanned >= MAX_SCANNED:
             # Exhausted (or bounded): with open_now, a bounded scan still hands back a cursor.
             more = len(hits) == size and open_now
-            return Page(results, queries.encode_cursor(search_after) if more else None)
+            return Page(results, listing.encode_cursor(search_after) if more else None)
 
 
 def get_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, now: datetime,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 
-from locator.es import get_es
-from locator.stores import http, polygons, service
-from locator.stores.queries import BBox, Point, StoreSearch
+from locator.geo import BBox, Point
+from locator.http import responses
+from locator.http.auth import current_tenant, require_key
+from locator.http.es import get_es
+from locator.stores import polygons, service
+from locator.stores.queries import StoreSearch
 from locator.stores.schemas import (
     DEFAULT_RADIUS_KM,
     PolygonSearchBody,
@@ -16,16 +19,11 @@ from locator.stores.schemas import (
     StoreQuery,
     StoreSchema,
 )
-from locator.tenants.auth import current_tenant, require_key
 from locator.text import fold
 
 blp = Blueprint("stores", __name__, url_prefix="/v1", description="Stores near a point")
 STORES_MAX_AGE = 30  # seconds; open_now and next_change move with the clock
-GEOJSON_DOC = {"responses": {"200": {"content": {http.GEOJSON: {"schema": {
-    "type": "object", "description": "RFC 7946 FeatureCollection: one Point Feature per store, "
-                                     "the store as `properties`; sent for `Accept: application/geo+json`."
-}}}}, **http.NOT_MODIFIED_DOC}}
-STORE_DOC = {"responses": {**http.NOT_MODIFIED_DOC, **http.problem_doc(404, "No such store.")}}
+STORE_DOC = {"responses": {**responses.NOT_MODIFIED_DOC, **responses.problem_doc(404, "No such store.")}}
 
 
 def _location(item: dict) -> dict:
@@ -35,16 +33,16 @@ def _location(item: dict) -> dict:
 def _run(search: StoreSearch, args: dict):
     config = current_app.config["LOCATOR"]
     page = service.search_stores(get_es(), config, search, limit=args["limit"],
-                                 cursor=args.get("cursor"), now=http.clock_now(),
+                                 cursor=args.get("cursor"), now=responses.clock_now(),
                                  open_now=args["open_now"])
     body = {"results": page.results, "next_cursor": page.next_cursor}
-    return http.listing_response(body, "results", _location, max_age=STORES_MAX_AGE)
+    return responses.listing_response(body, "results", _location, max_age=STORES_MAX_AGE)
 
 
 @blp.route("/stores")
 @blp.arguments(StoreListQuery, location="query")
 @blp.response(200, StoreListSchema)
-@blp.doc(**GEOJSON_DOC)
+@blp.doc(**responses.LISTING_DOC)
 @require_key()
 def list_stores(args: dict):
     """Stores near a point, nearest first.
@@ -68,7 +66,7 @@ def list_stores(args: dict):
 @blp.route("/stores/search", methods=["POST"])
 @blp.arguments(PolygonSearchBody, location="json")
 @blp.response(200, StoreListSchema)
-@blp.doc(**GEOJSON_DOC)
+@blp.doc(**responses.LISTING_DOC)
 @require_key()
 def search_polygon(args: dict):
     """Stores inside a GeoJSON polygon (e.g. a delivery zone or a drawn area).
@@ -99,5 +97,5 @@ def get_store(args: dict, store_id: str):
     """One store; with `lat`/`lon`, its distance from there."""
     point = Point(args["lat"], args["lon"]) if "lat" in args else None
     store = service.get_store(get_es(), current_app.config["LOCATOR"], current_tenant().tenant,
-                              store_id, http.clock_now(), point)
-    return http.read_response(store, max_age=STORES_MAX_AGE)
+                              store_id, responses.clock_now(), point)
+    return responses.read_response(store, max_age=STORES_MAX_AGE)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.loader import LoadOptions, Summary, load_file
+from indexer.context import LoadOptions, Summary
+from indexer.loader import load_file
 from locator.es import index_name
 from locator.mappings import entity_id, stock_id
 

@@ -139,7 +139,7 @@ def test_full_stock_load_keeps_holds_other_tenants_and_never_goes_back_in_time(e
 
 
 def test_a_full_stock_load_of_nothing_valid_keeps_the_live_index(es, config, catalogue, load, tmp_path):
-    from indexer.catalogue import EmptyLoad
+    from indexer.context import EmptyLoad
 
     load("stock", SAMPLES / "stock.csv", catalogue.id)
     alias = index_name(config, "stock")

@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from indexer import aliases
-from indexer.catalogue import EmptyLoad
+from indexer.context import EmptyLoad
 from indexer.rollback import NothingToRollBack, rollback
 from locator.es import index_name
 from tests.conftest import make_tenant

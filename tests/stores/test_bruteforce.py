@@ -22,8 +22,9 @@ import pytest
 from elasticsearch import helpers
 
 from locator.es import index_name
+from locator.geo import Point
 from locator.mappings import entity_id
-from locator.stores.queries import Point, StoreSearch
+from locator.stores.queries import StoreSearch
 from locator.stores.service import search_stores
 from tests.conftest import ROOT, SHARED_DATA
 

@@ -2,9 +2,11 @@
 
 import pytest
 
+from locator import geo, listing
 from locator.errors import ValidationFailed
+from locator.geo import BBox, Point
 from locator.stores import queries
-from locator.stores.queries import BBox, Point, StoreSearch
+from locator.stores.queries import StoreSearch
 
 
 def test_radius_search_filters_by_tenant_distance_services_and_text():
@@ -38,14 +40,14 @@ def test_bbox_across_the_antimeridian_keeps_its_corners_and_centre():
 
 
 def test_cursor_round_trip_and_bad_cursors():
-    cursor = queries.encode_cursor([12.5, "S1"], 2)
-    assert queries.decode_cursor(cursor) == ([12.5, "S1"], 2)
-    assert queries.decode_cursor(None) == (None, None)
-    for bad in ("!!!", "eyJhIjoxfQ", queries.encode_cursor([1, 2]), "e30"):
+    cursor = listing.encode_cursor([12.5, "S1"], 2)
+    assert listing.decode_cursor(cursor) == ([12.5, "S1"], 2)
+    assert listing.decode_cursor(None) == (None, None)
+    for bad in ("!!!", "eyJhIjoxfQ", listing.encode_cursor([1, 2]), "e30"):
         with pytest.raises(ValidationFailed):
-            queries.decode_cursor(bad)
+            listing.decode_cursor(bad)
 
 
 def test_distance_from_sort_value():
-    assert queries.distance_km([1.23456, "x"], Point(0, 0)) == 1.235
-    assert queries.distance_km([1.0, "x"], None) is None
+    assert geo.distance_km([1.23456, "x"], Point(0, 0)) == 1.235
+    assert geo.distance_km([1.0, "x"], None) is None

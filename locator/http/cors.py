@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, g, request
 
 from locator.errors import Forbidden, ValidationFailed
+from locator.tenants.service import normalize_origin
 
 API_PREFIX = "/v1/"
 PREFLIGHT_METHODS = ("GET", "POST")
@@ -26,16 +27,12 @@ _READABLE_WITHOUT_KEY = {401, 413, 429, 503}
 
 def own_origin() -> str:
     """Return this service's origin (PUBLIC_URL when behind a proxy, else the request's host)."""
-    from locator.tenants.service import normalize_origin
-
     public_url = current_app.config["LOCATOR"].public_url
     return normalize_origin(public_url or request.host_url)
 
 
 def request_origin() -> str | None:
     """Return the normalized `Origin` of a cross-origin browser call, None when same-origin or absent."""
-    from locator.tenants.service import normalize_origin
-
     raw = request.headers.get("Origin")
     if raw is None:
         return None

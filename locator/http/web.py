@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, send_from_directory
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 bp = Blueprint("web", __name__)
 
 

@@ -24,6 +24,11 @@ def problem_doc(status: int, description: str) -> dict:
 
 
 NOT_MODIFIED_DOC = {"304": {"description": "Not modified: the `If-None-Match` ETag still matches."}}
+# `@blp.doc(**LISTING_DOC)` on every listing answered by `listing_response`.
+LISTING_DOC = {"responses": {"200": {"content": {GEOJSON: {"schema": {
+    "type": "object", "description": "RFC 7946 FeatureCollection: one Point Feature per store, "
+                                     "the store as `properties`; sent for `Accept: application/geo+json`."
+}}}}, **NOT_MODIFIED_DOC}}
 
 
 def clock_now() -> datetime:

@@ -22,8 +22,8 @@ import time
 from flask import Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 
-from locator.errors import RETRY_AFTER_SECONDS, problem
-from locator.tenants.auth import API_KEY_HEADER, MAX_KEY_LENGTH, lookup_key
+from locator.http.auth import API_KEY_HEADER, MAX_KEY_LENGTH, lookup_key
+from locator.http.problems import RETRY_AFTER_SECONDS, problem
 
 API_PREFIX = "/v1/"
 EXTENSION_KEY = "locator_limiter"

@@ -10,9 +10,9 @@ from typing import TypeVar
 
 from flask import Flask, current_app, g, request
 
-from locator import cors
 from locator.errors import Forbidden, Unauthorized
-from locator.es import get_es
+from locator.http import cors
+from locator.http.es import get_es
 from locator.tenants.service import ApiKey, KeyCache, Tenant
 
 API_KEY_HEADER = "X-Api-Key"
