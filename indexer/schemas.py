@@ -26,6 +26,7 @@ from marshmallow import (
 
 from indexer.hours import HoursError, normalize_hours
 from indexer.timezones import TimezoneError, parse_timezone
+from locator.cache import MISSING, Cache
 from locator.geocoding.geocoder import country_code
 from locator.text import fold
 
@@ -291,7 +292,7 @@ class StockRowLoader:
         # One-field schemas with the same fields and the same trimming as the full schema.
         self._single = {name: RowSchema.from_dict({name: StockRowSchema._declared_fields[name]})()
                         for name in self.FIELDS}
-        self._known: dict[tuple[str, type, Any], Any] = {}
+        self._known: Cache[tuple[str, type, Any], Any] = Cache(self.MAX_REMEMBERED)
 
     def load(self, data: dict) -> dict:
         """Return the clean row; raise ValidationError exactly as StockRowSchema().load would."""
@@ -302,14 +303,12 @@ class StockRowLoader:
             # The type is part of the key: True == 1 in Python, not in a quantity.
             key = (name, type(raw), raw)
             try:
-                value = known.get(key, _UNKNOWN)
+                value = known.get(key)
             except TypeError:  # a list or an object where a value belongs
                 return self.schema.load(data)
-            if value is _UNKNOWN:
+            if value is MISSING:
                 value = self._check(name, raw)
-                if len(known) >= self.MAX_REMEMBERED:
-                    known.clear()
-                known[key] = value
+                known.put(key, value)
             if value is _BAD:
                 return self.schema.load(data)
             clean[name] = value
@@ -324,5 +323,4 @@ class StockRowLoader:
         return _BAD if name == "on_hand" and value is None else value
 
 
-_UNKNOWN = object()
 _BAD = object()

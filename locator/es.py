@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from elastic_transport import Urllib3HttpNode
 from elasticsearch import Elasticsearch
 
+from locator.config import Config
 from locator.metrics import observe_es
-
-if TYPE_CHECKING:
-    from locator.config import Config
 
 
 class TimedNode(Urllib3HttpNode):

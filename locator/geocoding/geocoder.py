@@ -29,17 +29,14 @@ from __future__ import annotations
 
 import csv
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from locator.cache import MISSING, Cache
+from locator.config import Config
 from locator.text import fold
-
-if TYPE_CHECKING:
-    from locator.config import Config
 
 POSTCODE, CITY, ADDRESS = "postcode", "city", "address"
 MIN_TOWN_POPULATION = 5000
@@ -68,9 +65,7 @@ class Geocoder:
     """Resolve free text to a Place; subclasses implement `_lookup`, results are cached here."""
 
     def __init__(self, cache_size: int = CACHE_SIZE) -> None:
-        self._cache: OrderedDict[tuple[str, str | None], Place | None] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
+        self._cache: Cache[tuple[str, str | None], Place | None] = Cache(cache_size)
 
     def geocode(self, query: str, country: str | None = None) -> Place | None:
         """Return the place `query` names (within `country`, ISO code or name), or None."""
@@ -79,15 +74,10 @@ class Geocoder:
             return None
         code = country_code(country) if country else None
         key = (fold(query), code)
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        place = self._lookup(query, code)
-        with self._lock:
-            self._cache[key] = place
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        place = self._cache.get(key)
+        if place is MISSING:
+            place = self._lookup(query, code)
+            self._cache.put(key, place)
         return place
 
     def _lookup(self, query: str, country: str | None) -> Place | None:

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from opening_hours import OpeningHours, State
 
+from locator.cache import Cache
+
 log = logging.getLogger(__name__)
 UTC_ZONE = ZoneInfo("UTC")
 # Without a limit, an expression that never changes (e.g. "24/7") searches up to year 9999.
@@ -77,8 +79,8 @@ def _state_name(state: State) -> str:
 # An evaluation holds until the next change of state or the next local midnight (when "today"
 # changes), whichever comes first: within that window, reuse it. Exact, and listings of
 # thousands of stores sharing a few expressions evaluate each expression once.
-_VALID: dict[tuple[str, str | None, str | None], tuple[datetime, datetime, HoursInfo]] = {}
-_VALID_MAX = 10_000
+# What each (expression, zone, country) answers, with the span of time it holds for.
+_VALID: Cache[tuple[str, str | None, str | None], tuple[datetime, datetime, HoursInfo]] = Cache(10_000)
 
 
 def evaluate(expression: str | None, tz_name: str | None, now: datetime,
@@ -87,13 +89,11 @@ def evaluate(expression: str | None, tz_name: str | None, now: datetime,
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     key = (expression or "", tz_name, country)
-    cached = _VALID.get(key)
+    cached = _VALID.get(key, None)
     if cached is not None and cached[0] <= now < cached[1]:
         return cached[2]
     info, valid_until = _evaluate(key[0], tz_name, now, country)
-    if len(_VALID) >= _VALID_MAX:
-        _VALID.clear()
-    _VALID[key] = (now, valid_until, info)
+    _VALID.put(key, (now, valid_until, info))
     return info
 
 

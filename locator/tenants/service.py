@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from locator.cache import MISSING, Cache
 from locator.config import Config
 from locator.errors import Conflict, NotFound, ValidationFailed
 from locator.es import index_name
@@ -237,47 +236,31 @@ class KeyCache:
     """Per-worker cache of key lookups; entries live `ttl` seconds, so revocations apply fast.
 
     Unknown keys are cached too (so guessing does not hammer Elasticsearch), which is why the
-    cache is bounded: past `max_entries` the expired entries go, then the oldest.
+    cache is bounded.
     """
 
     def __init__(self, ttl: float, max_entries: int = 10_000) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self._entries: dict[str, tuple[float, ApiKey | None, Tenant | None]] = {}
-        self._lock = threading.Lock()
+        self._entries: Cache[str, tuple[ApiKey | None, Tenant | None]] | None = (
+            Cache(max_entries, ttl) if ttl > 0 else None)
 
     def lookup(
         self, es: Elasticsearch, config: Config, plaintext: str
     ) -> tuple[ApiKey, Tenant] | None:
         """Return the live key and its tenant, or None when unknown or revoked."""
         key_id = hash_key(plaintext)
-        now = time.monotonic()
-        with self._lock:
-            cached = self._entries.get(key_id)
-        if cached and now - cached[0] < self.ttl:
-            key, tenant = cached[1], cached[2]
-        else:
-            key, tenant = self._fetch(es, config, key_id)
-            with self._lock:
-                if len(self._entries) >= self.max_entries:
-                    self._evict(now)
-                self._entries[key_id] = (now, key, tenant)
+        cached = self._entries.get(key_id) if self._entries is not None else MISSING
+        if cached is MISSING:
+            cached = self._fetch(es, config, key_id)
+            if self._entries is not None:
+                self._entries.put(key_id, cached)
+        key, tenant = cached
         if key is None or tenant is None or key.revoked:
             return None
         return key, tenant
 
-    def _evict(self, now: float) -> None:
-        """Drop expired entries, then the oldest half if still full (caller holds the lock)."""
-        for key_id in [k for k, v in self._entries.items() if now - v[0] >= self.ttl]:
-            del self._entries[key_id]
-        if len(self._entries) >= self.max_entries:
-            oldest = sorted(self._entries, key=lambda k: self._entries[k][0])
-            for key_id in oldest[: len(oldest) // 2 + 1]:
-                del self._entries[key_id]
-
     def clear(self) -> None:
         """Forget every cached lookup."""
-        with self._lock:
+        if self._entries is not None:
             self._entries.clear()
 
     @staticmethod
