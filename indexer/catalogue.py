@@ -21,7 +21,7 @@ from indexer.timezones import TimezoneError, resolve_timezone
 from locator.es import index_name
 from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
 from locator.mappings import entity_id
-from locator.stock.service import store_fields
+from locator.stock.model import store_fields
 
 
 class CatalogueWriter(Writer):

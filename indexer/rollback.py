@@ -20,7 +20,7 @@ from indexer.bulk import action_line, source_line
 from indexer.stockload import merge_into
 from locator.config import Config
 from locator.es import index_name
-from locator.stock.service import store_fields
+from locator.stock.model import store_fields
 
 
 class NothingToRollBack(Exception):

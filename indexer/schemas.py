@@ -8,18 +8,13 @@ OpenStreetMap syntax, services as a list of slugs. Coordinates may still be miss
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import datetime
 from typing import Any
 
 from marshmallow import (
-    EXCLUDE,
-    Schema,
     ValidationError,
     fields,
     post_load,
-    pre_load,
     validate,
     validates_schema,
 )
@@ -27,122 +22,18 @@ from marshmallow import (
 from indexer.hours import HoursError, normalize_hours
 from indexer.timezones import TimezoneError, parse_timezone
 from locator.cache import MISSING, Cache
+from locator.fields import Coordinate, Id, Lower, RowSchema, Text
 from locator.geocoding.geocoder import country_code
+from locator.stock.schemas import StockRowSchema
 from locator.text import fold
 
 STORE_STATUSES = ("open", "temporarily_closed", "removed")
-OUT_OF_STOCK_VALUES = {"out_of_stock", "out of stock", "outofstock"}
 _SLUG = re.compile(r"[^0-9a-z]+")
-_INTEGER = re.compile(r"^\+?\d+$")
-
-
-def _clean(data: Any) -> Any:
-    if not isinstance(data, dict):
-        return data
-    cleaned = {}
-    for key, value in data.items():
-        if isinstance(value, str):
-            value = value.strip()
-        if value in ("", None):
-            continue  # absent: required fields then say "missing", optional ones take defaults
-        cleaned[key] = value
-    return cleaned
 
 
 def service_slug(name: str) -> str:
     """Return a service name as a slug (`Geek Squad Services` -> `geek_squad_services`)."""
     return _SLUG.sub("_", fold(name)).strip("_")
-
-
-class Id(fields.String):
-    """A trimmed, non-empty identifier (numbers in JSON are accepted as their text)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise ValidationError("must be text or a whole number")
-        text = str(value).strip()
-        if not text:
-            raise ValidationError("must not be empty")
-        if len(text) > 256 or "\x1f" in text:
-            raise ValidationError("must be at most 256 characters, without control characters")
-        return text
-
-
-class Text(fields.String):
-    """Free text; numbers in JSON are accepted as their text."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class Lower(Text):
-    """Text compared without case (`Open` is `open`)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).lower()
-
-
-class Coordinate(fields.Float):
-    """A finite decimal number (a comma as decimal mark is refused, not guessed)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise ValidationError("must be a number")
-        number = super()._deserialize(value, attr, data, **kwargs)
-        if not math.isfinite(number):
-            raise ValidationError("must be a finite number")
-        return number
-
-
-class Quantity(fields.Integer):
-    """A non-negative whole number of units."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise ValidationError("must be a whole number")
-        if isinstance(value, str):
-            if not _INTEGER.match(value):
-                raise ValidationError("must be a whole number of units, 0 or more")
-            return int(value)
-        if isinstance(value, float) and not value.is_integer():
-            raise ValidationError("must be a whole number of units, 0 or more")
-        if not isinstance(value, int | float):
-            raise ValidationError("must be a whole number of units, 0 or more")
-        if value < 0:
-            raise ValidationError("must be 0 or more")
-        return int(value)
-
-
-class AwareDateTime(fields.Field):
-    """An ISO 8601 date and time with its UTC offset (`2026-11-25T09:00:00+01:00`, or `Z`)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, datetime):
-            parsed = value
-        elif isinstance(value, str):
-            try:
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-            except ValueError as exc:
-                raise ValidationError("must be an ISO 8601 date and time, e.g. 2026-11-25T09:00:00+01:00") \
-                    from exc
-        else:
-            raise ValidationError("must be an ISO 8601 date and time")
-        if parsed.tzinfo is None or parsed.utcoffset() is None:
-            raise ValidationError("needs a UTC offset, e.g. 2026-11-25T09:00:00+01:00 or …Z")
-        return parsed
-
-
-class RowSchema(Schema):
-    """Common behaviour: trimmed values, empty means absent, unknown keys ignored."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    @pre_load
-    def _trim(self, data, **kwargs):
-        return _clean(data)
 
 
 class StoreRowSchema(RowSchema):
@@ -229,27 +120,6 @@ def gtin_check_digit_ok(gtin: str) -> bool:
     body, check = digits[:-1], digits[-1]
     total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     return (10 - total % 10) % 10 == check
-
-
-class StockRowSchema(RowSchema):
-    """A stock count: `on_hand` units at `as_of`. A Google feed's `availability` may stand in for 0."""
-
-    store_id = Id(required=True)
-    sku = Id(required=True)
-    on_hand = Quantity(load_default=None)
-    as_of = AwareDateTime(required=True)
-    availability = Text(load_default="")
-
-    @validates_schema
-    def _check(self, data: dict, **kwargs) -> None:
-        if data.get("on_hand") is None and data.get("availability", "").lower() not in OUT_OF_STOCK_VALUES:
-            raise ValidationError({"on_hand": ["missing (a quantity is needed unless out_of_stock)"]})
-
-    @post_load
-    def _finish(self, data: dict, **kwargs) -> dict:
-        if data.get("on_hand") is None:
-            data["on_hand"] = 0
-        return data
 
 
 SCHEMAS: dict[str, type[RowSchema]] = {

@@ -34,7 +34,8 @@ from indexer.context import EmptyLoad, LoadContext, Row, Writer
 from locator.es import index_name
 from locator.mappings import stock_id
 from locator.stock import model
-from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stock_batch, store_fields
+from locator.stock.model import store_fields
+from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stock_batch
 
 _OUTCOME_FIELD = {"unknown store_id": "store_id", "unknown sku": "sku"}
 
@@ -90,7 +91,6 @@ class FullStockWriter(Writer):
         self.tenant = ctx.options.tenant
         self.alias = index_name(ctx.config, "stock")
         self.started = datetime.now(UTC)
-        self.stamp = self.started.isoformat()
         self.live: str | None = None
         self.build: str | None = None
         self.stores: dict[str, dict] = {}
@@ -114,12 +114,6 @@ class FullStockWriter(Writer):
         if self.live:
             self.has_live = es.count(index=self.live, query=tenant_query)["count"] > 0
             aliases.copy_docs(es, self.live, self.build, {"bool": {"must_not": tenant_query}})
-        self._build_json = source_line(self.build)
-        self._tenant_text = source_line(self.tenant)[1:-1]
-        self._sku_json: dict[str, str] = {}
-        self._tail_json = source_line({"updated_at": self.stamp, **self.extra})[1:-1]
-        self._store_json: dict[str, tuple[str, str]] = {}
-        self._as_of_json: dict[datetime, tuple[str, int]] = {}
 
     def rejected(self, data: dict) -> None:
         store_id, sku = data.get("store_id"), data.get("sku")
@@ -148,61 +142,20 @@ class FullStockWriter(Writer):
         for row in accepted:
             data = row.data
             doc_id = stock_id(self.tenant, data["store_id"], data["sku"])
-            live = live_docs.get(doc_id)
-            if live is None:
-                lines += self._fresh_lines(data, doc_id)
-                context.append((row, model.CREATED))
-                continue
-            doc, outcome = self._document(data, live, now)
+            doc, outcome = self._document(data, live_docs.get(doc_id), now)
             version = _millis(model.parse_time(doc["as_of"]))
             lines += [action_line("index", self.build, doc_id, version=version, version_type="external_gte"),
                       source_line(doc)]
             context.append((row, outcome))
         self.sender.submit(lines, context, self._done)
 
-    def _fresh_lines(self, data: dict, doc_id: str) -> list[str]:
-        """Return the bulk lines of a document with no live counterpart (the bulk of a first load).
-
-        The same document `_document` builds, serialised from pieces that repeat across rows (the
-        store's fields, the count time) and are encoded once.
-        """
-        store_id, sku = data["store_id"], data["sku"]
-        store = self._store_json.get(store_id)
-        if store is None:
-            # (the store's fields, its id as a JSON string without the quotes)
-            store = self._store_json[store_id] = (source_line(self.stores[store_id])[1:-1],
-                                                  source_line(store_id)[1:-1])
-        sku_text = self._sku_json.get(sku)
-        if sku_text is None:
-            sku_text = self._sku_json[sku] = source_line(sku)[1:-1]
-        as_of = self._as_of_json.get(data["as_of"])
-        if as_of is None:
-            moment = data["as_of"]
-            as_of = self._as_of_json[moment] = (source_line(moment.isoformat()), _millis(moment))
-        # The id is tenant \x1f store_id \x1f sku (mappings.stock_id), written as JSON.
-        action = (f'{{"index":{{"_index":{self._build_json},"_id":"{self._tenant_text}\\u001f{store[1]}'
-                  f'\\u001f{sku_text}","version":{as_of[1]},"version_type":"external_gte"}}}}')
-        doc = (f'{{"tenant":"{self._tenant_text}","store_id":"{store[1]}","sku":"{sku_text}",{store[0]},'
-               f'"on_hand":{int(data["on_hand"])},"as_of":{as_of[0]},"holds":[],"held":0,{self._tail_json}}}')
-        return [action, doc]
-
     def _document(self, data: dict, live: dict | None, now: datetime) -> tuple[dict, str]:
         merge = model.merge_count(live, data["on_hand"], data["as_of"], now)
-        if merge.outcome in (model.STALE, model.UNCHANGED):
-            doc = {**live, **self.stores[data["store_id"]]}
-            return doc, merge.outcome
-        doc = {
-            "tenant": self.tenant,
-            "store_id": data["store_id"],
-            "sku": data["sku"],
-            **self.stores[data["store_id"]],
-            "on_hand": data["on_hand"],
-            "as_of": data["as_of"].isoformat(),
-            "holds": merge.holds,
-            "held": model.held_qty(merge.holds, now),
-            "updated_at": self.stamp,
-            **self.extra,
-        }
+        if live is not None and merge.outcome in (model.STALE, model.UNCHANGED):
+            return {**live, **self.stores[data["store_id"]]}, merge.outcome
+        doc = model.stock_document(self.tenant, data["store_id"], data["sku"], self.stores[data["store_id"]],
+                                   data["on_hand"], data["as_of"], merge.holds, now, self.extra,
+                                   updated_at=self.started)
         return doc, merge.outcome
 
     def _reject(self, row: Row, field: str, reason: str) -> None:

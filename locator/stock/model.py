@@ -4,6 +4,8 @@ A stock document holds `on_hand` (the store's last count, at `as_of`) and `holds
 reservation line: `{"reservation_id", "qty", "expires_at", "collected_at"}`. A hold counts while it
 is unexpired; once collected it counts until a stock count taken at or after the collection
 arrives (that count already reflects the sale), so no unit is ever counted twice or not at all.
+
+`stock_document` is the one place a stock document is put together, for the API and file loads.
 """
 
 from __future__ import annotations
@@ -81,3 +83,34 @@ def _keep_hold(hold: dict, as_of: datetime, now: datetime) -> bool:
     if hold.get("collected_at"):
         return parse_time(hold["collected_at"]) > as_of
     return parse_time(hold["expires_at"]) > now
+
+
+def store_fields(store: dict) -> dict:
+    """Return what a stock document copies from its store."""
+    return {
+        "location": store["location"],
+        "store_status": store.get("status", "open"),
+        "services": store.get("services", []),
+    }
+
+
+def stock_document(tenant: str, store_id: str, sku: str, store: dict, on_hand: int, as_of: datetime,
+                   holds: list[dict], now: datetime, extra: dict | None = None,
+                   updated_at: datetime | None = None) -> dict:
+    """Return the stock document of one (store, sku): count, holds, the store's copied fields.
+
+    `store` is what `store_fields` returns; `extra` marks demo data (`demo`, `simulated`);
+    `updated_at` (default `now`) is the write's time, a full load's start for all its documents.
+    """
+    return {
+        "tenant": tenant,
+        "store_id": store_id,
+        "sku": sku,
+        **store,
+        "on_hand": int(on_hand),
+        "as_of": as_of.isoformat(),
+        "holds": holds,
+        "held": held_qty(holds, now),
+        "updated_at": (updated_at or now).isoformat(),
+        **(extra or {}),
+    }

@@ -1,25 +1,45 @@
-"""Schemas of `PUT /v1/stock`: a batch of counts in, one result per row out."""
+"""The stock row (file rows and `PUT /v1/stock` alike), and the batch in and results out of the API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from locator.fields import AwareDateTime, Id, Quantity, RowSchema, Text
 
 MAX_BATCH_ROWS = 1000
 RESULTS = ("applied", "unchanged", "stale", "rejected")
+MAX_ON_HAND = 100_000_000
+OUT_OF_STOCK_VALUES = {"out_of_stock", "out of stock", "outofstock"}
 
 
-class StockRowSchema(Schema):
-    """One count from a store system."""
+class StockRowSchema(RowSchema):
+    """One count from a store system or a stock file: `on_hand` units at `as_of`.
 
-    store_id = fields.String(required=True, validate=validate.Length(1, 64))
-    sku = fields.String(required=True, validate=validate.Length(1, 64))
-    on_hand = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000_000),
-                             metadata={"description": "Units physically in the store at `as_of`."})
-    as_of = fields.AwareDateTime(required=True, metadata={
+    A Google local inventory feed's `availability: out_of_stock` may stand in for `on_hand: 0`.
+    """
+
+    store_id = Id(required=True)
+    sku = Id(required=True)
+    on_hand = Quantity(load_default=None, validate=validate.Range(0, MAX_ON_HAND), metadata={
+        "description": "Units physically in the store at `as_of`."})
+    as_of = AwareDateTime(required=True, metadata={
         "description": "When the count was taken (ISO 8601 with offset). Older than the stored "
                        "count: the row is `stale` and ignored."})
+    availability = Text(load_default="", metadata={
+        "description": "Optional; `out_of_stock` stands for `on_hand: 0` when no quantity is sent."})
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check(self, data: dict, **kwargs) -> None:
+        if data.get("on_hand") is None and data.get("availability", "").lower() not in OUT_OF_STOCK_VALUES:
+            raise ValidationError({"on_hand": ["missing (a quantity is needed unless out_of_stock)"]})
+
+    @post_load
+    def _finish(self, data: dict, **kwargs) -> dict:
+        if data.get("on_hand") is None:
+            data["on_hand"] = 0
+        return data
 
 
 @dataclass(frozen=True)

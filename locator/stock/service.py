@@ -55,15 +55,6 @@ class CatalogueCache:
     products: dict[str, bool] = field(default_factory=dict)
 
 
-def store_fields(store: dict) -> dict:
-    """Return what a stock document copies from its store."""
-    return {
-        "location": store["location"],
-        "store_status": store.get("status", "open"),
-        "services": store.get("services", []),
-    }
-
-
 def _lookup_catalogue(
     es: Elasticsearch, config: Config, tenant: str, rows: Sequence[StockRow], cache: CatalogueCache
 ) -> None:
@@ -143,7 +134,6 @@ def _write(
     ids = list(pending)
     current = {d["_id"]: d for d in es.mget(index=alias, ids=ids)["docs"]}
     now = datetime.now(UTC)
-    stamp = now.isoformat()
     operations: list[dict] = []
     order: list[tuple[str, str]] = []
     for doc_id in ids:
@@ -155,16 +145,9 @@ def _write(
             continue
         source = {
             **(found["_source"] if found else {}),
-            "tenant": tenant,
-            "store_id": row.store_id,
-            "sku": row.sku,
-            **store_fields(cache.stores[row.store_id]),
-            "on_hand": row.on_hand,
-            "as_of": row.as_of.isoformat(),
-            "holds": merge.holds,
-            "held": model.held_qty(merge.holds, now),
-            "updated_at": stamp,
-            **(extra_fields or {}),
+            **model.stock_document(tenant, row.store_id, row.sku,
+                                   model.store_fields(cache.stores[row.store_id]),
+                                   row.on_hand, row.as_of, merge.holds, now, extra_fields),
         }
         if found:
             header = {"index": {"_index": found["_index"], "_id": doc_id,

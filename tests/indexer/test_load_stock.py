@@ -171,29 +171,6 @@ def test_a_product_removed_by_a_full_load_takes_its_stock_along(es, config, cata
     assert get_stock(es, config, catalogue.id, "P01", "SKU-1") is not None
 
 
-def test_first_load_lines_are_the_documents_serialised_by_hand_correctly():
-    import json
-
-    from indexer.bulk import source_line
-    from indexer.stockload import FullStockWriter
-
-    store_id, sku = 'S "1"\\', "κ\u0001x"  # quotes, a backslash, a control character
-    store = {"location": {"lat": 1.5, "lon": 2.5}, "store_status": "open", "services": ["a"]}
-    writer = FullStockWriter.__new__(FullStockWriter)  # the serialiser alone, no cluster
-    writer.tenant, writer.build, writer.stamp = 'té"n', "idx", "2026-11-25T00:00:00+00:00"
-    writer.extra, writer.stores = {"demo": True, "simulated": True}, {store_id: store}
-    writer._build_json, writer._tenant_text = source_line("idx"), source_line(writer.tenant)[1:-1]
-    writer._sku_json, writer._store_json, writer._as_of_json = {}, {}, {}
-    writer._tail_json = source_line({"updated_at": writer.stamp, **writer.extra})[1:-1]
-    as_of = datetime(2026, 11, 25, 9, tzinfo=UTC)
-    action, doc = writer._fresh_lines({"store_id": store_id, "sku": sku, "on_hand": 3, "as_of": as_of}, "-")
-    assert json.loads(action) == {"index": {"_index": "idx", "_id": stock_id(writer.tenant, store_id, sku),
-                                            "version": 1795597200000, "version_type": "external_gte"}}
-    assert json.loads(doc) == {"tenant": 'té"n', "store_id": store_id, "sku": sku, **store, "on_hand": 3,
-                               "as_of": "2026-11-25T09:00:00+00:00", "holds": [], "held": 0,
-                               "updated_at": writer.stamp, "demo": True, "simulated": True}
-
-
 def test_a_file_without_a_required_column_is_refused_unless_as_of_is_given(es, config, catalogue, load,
                                                                            tmp_path):
     from indexer.sources import SourceError

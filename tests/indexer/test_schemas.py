@@ -1,7 +1,8 @@
 import pytest
 from marshmallow import ValidationError
 
-from indexer.schemas import ProductRowSchema, StockRowSchema, StoreRowSchema, all_errors
+from indexer.schemas import ProductRowSchema, StoreRowSchema, all_errors
+from locator.stock.schemas import StockRowSchema
 
 
 def errors(schema, data):

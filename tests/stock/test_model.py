@@ -50,3 +50,16 @@ def test_collected_hold_counts_until_a_count_at_or_after_collection():
     after = model.merge_count(current, 4, collected_at, NOW)
     assert after.holds == []
     assert model.available_qty({"on_hand": 4, "holds": after.holds}, 0, NOW) == 4
+
+
+def test_stock_document_copies_the_store_and_counts_live_holds_only():
+    now = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    store = model.store_fields({"location": {"lat": 1.5, "lon": 2.5}, "status": "temporarily_closed"})
+    holds = [{"reservation_id": "r1", "qty": 2, "expires_at": (now + timedelta(hours=1)).isoformat()},
+             {"reservation_id": "r2", "qty": 5, "expires_at": (now - timedelta(hours=1)).isoformat()}]
+    doc = model.stock_document("t", "S1", "A", store, 7, now - timedelta(minutes=5), holds, now,
+                               {"demo": True}, updated_at=now - timedelta(hours=2))
+    assert doc == {"tenant": "t", "store_id": "S1", "sku": "A", "location": {"lat": 1.5, "lon": 2.5},
+                   "store_status": "temporarily_closed", "services": [], "on_hand": 7,
+                   "as_of": "2026-11-25T08:55:00+00:00", "holds": holds, "held": 2,
+                   "updated_at": "2026-11-25T07:00:00+00:00", "demo": True}

@@ -111,3 +111,16 @@ def test_the_worker_refreshes_after_a_write_so_searches_need_no_scheduled_refres
             raise AssertionError("the applied row never became searchable")
     finally:
         es.indices.put_settings(index=stock, settings={"index": {"refresh_interval": None}})
+
+
+def test_ids_a_file_may_load_are_ids_the_api_accepts(client, es, config, tenant):
+    # File rows and API rows share one schema: a 200-character store id loaded from a file can
+    # receive counts through the API (the API once stopped at 64 characters).
+    long_store, long_sku = "S" * 200, "K" * 256
+    seed(es, config, [store_doc(tenant.id, long_store, 48.85, 2.35)], [product_doc(tenant.id, long_sku)])
+    response = client.put("/v1/stock", json={"rows": [_row(long_sku, 4, store=long_store)]},
+                          headers=tenant.headers("secret"))
+    assert response.json["results"][0]["result"] == "applied", response.json
+    too_long = client.put("/v1/stock", json={"rows": [_row("K" * 257, 4, store=long_store)]},
+                          headers=tenant.headers("secret"))
+    assert "sku" in too_long.json["results"][0]["errors"]
