@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Api
 
 from locator.availability.views import blp as availability_blp
 from locator.config import Config
 from locator.geocoding.views import blp as geocoding_blp
 from locator.health.views import blp as health_blp
-from locator.http import apidoc, auth, cors, es, logs, metrics, problems, ratelimit, security, web
+from locator.http import auth, cors, es, logs, metrics, problems, ratelimit, security, web
+from locator.http.apidoc import ServiceApi
 from locator.reservations.views import blp as reservations_blp
 from locator.stock.views import blp as stock_blp
 from locator.stores.views import blp as stores_blp
@@ -48,7 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     logs.init_app(app)
     es.init_app(app)
-    api = Api(app)
+    api = ServiceApi(app)
     # After Api(): flask-smorest installs its own error handler, ours must replace it.
     problems.init_app(app)
     # Order matters: hooks run as registered (timing, preflight, rate limit, key, body checks).
@@ -57,7 +57,6 @@ def create_app(config: Config | None = None) -> Flask:
     ratelimit.init_app(app)
     auth.init_app(app)
     security.init_app(app)
-    apidoc.init_app(app)
     web.init_app(app)
     for blueprint in (
         health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp

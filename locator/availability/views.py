@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from locator.availability import basket as basket_service
 from locator.availability import service
@@ -16,12 +15,13 @@ from locator.availability.schemas import (
 from locator.doccache import DocCache
 from locator.geo import Point
 from locator.http import responses
+from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
 from locator.listing import decode_cursor
 from locator.stores.service import store_cache
 
-blp = Blueprint("availability", __name__, url_prefix="/v1", description="Product availability")
+blp = ServiceBlueprint("availability", __name__, url_prefix="/v1", description="Product availability")
 STOCK_MAX_AGE = 10  # seconds: stock moves
 
 
@@ -50,7 +50,7 @@ def _store_location(item: dict) -> dict:
 @blp.route("/availability")
 @blp.arguments(AvailabilityQuery, location="query")
 @blp.response(200, AvailabilitySchema)
-@blp.doc(**responses.LISTING_DOC)
+@responses.listing_doc(blp)
 @blp.doc(responses=responses.problem_doc(404, "Unknown sku (`unknown_skus` lists it)."))
 @require_key()
 def availability(args: dict):
@@ -82,7 +82,7 @@ def availability(args: dict):
 @blp.route("/availability/basket", methods=["POST"])
 @blp.arguments(BasketRequestSchema, location="json")
 @blp.response(200, BasketSchema)
-@blp.doc(**responses.LISTING_DOC)
+@responses.listing_doc(blp)
 @blp.doc(responses=responses.problem_doc(404, "Unknown skus (`unknown_skus` lists them)."))
 @require_key()
 def basket(args: dict):

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask import current_app
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from locator.errors import NotFound, ServiceUnavailable
 from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
 from locator.http import responses
+from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import require_key
 
-blp = Blueprint("geocoding", __name__, url_prefix="/v1", description="Geocoding for the search box")
+blp = ServiceBlueprint("geocoding", __name__, url_prefix="/v1", description="Geocoding for the search box")
 GEOCODE_MAX_AGE = 86_400  # places do not move
 
 

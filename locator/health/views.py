@@ -5,13 +5,13 @@ from __future__ import annotations
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 from flask import current_app
-from flask_smorest import Blueprint
 
 from locator import indices
+from locator.http.apidoc import ServiceBlueprint
 from locator.http.es import get_es
 from locator.http.problems import problem
 
-blp = Blueprint("health", __name__, description="Liveness and readiness probes")
+blp = ServiceBlueprint("health", __name__, description="Liveness and readiness probes")
 
 
 @blp.route("/healthz")

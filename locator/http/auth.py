@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from copy import deepcopy
 from functools import wraps
 from typing import TypeVar
 
 from flask import Flask, current_app, g, request
+from flask_smorest import Blueprint
 
 from locator.errors import Forbidden, Unauthorized
 from locator.http import cors
@@ -67,15 +67,11 @@ def require_key(*kinds: str) -> Callable[[F], F]:
         # check below finds it on the registered view.
         setattr(wrapper, KINDS_ATTRIBUTE, allowed)
 
-        doc = deepcopy(getattr(wrapper, "_apidoc", {}))
-        manual = doc.setdefault("manual_doc", {})
-        manual["security"] = [{"ApiKey": []}]
         # A manual description replaces the docstring's in the OpenAPI document: keep its body.
         _summary, _, body = (inspect.getdoc(view) or "").partition("\n\n")
         notes = [body.strip(), "Needs a secret key." if allowed == ("secret",) else ""]
-        manual["description"] = "\n\n".join(note for note in notes if note)
-        wrapper._apidoc = doc
-        return wrapper  # type: ignore[return-value]
+        return Blueprint.doc(security=[{"ApiKey": []}],
+                             description="\n\n".join(note for note in notes if note))(wrapper)
 
     return decorator
 

@@ -10,11 +10,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from flask import Response, current_app, g, request
+from flask_smorest import Blueprint
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
+F = TypeVar("F", bound=Callable)
 
 
 def problem_doc(status: int, description: str) -> dict:
@@ -24,11 +27,16 @@ def problem_doc(status: int, description: str) -> dict:
 
 
 NOT_MODIFIED_DOC = {"304": {"description": "Not modified: the `If-None-Match` ETag still matches."}}
-# `@blp.doc(**LISTING_DOC)` on every listing answered by `listing_response`.
-LISTING_DOC = {"responses": {"200": {"content": {GEOJSON: {"schema": {
-    "type": "object", "description": "RFC 7946 FeatureCollection: one Point Feature per store, "
-                                     "the store as `properties`; sent for `Accept: application/geo+json`."
-}}}}, **NOT_MODIFIED_DOC}}
+GEOJSON_SCHEMA = {"type": "object", "description": "RFC 7946 FeatureCollection: one Point Feature "
+                  "per store, the store as `properties`; sent for `Accept: application/geo+json`."}
+
+
+def listing_doc(blp: Blueprint) -> Callable[[F], F]:
+    """Document a listing answered by `listing_response`: GeoJSON beside JSON, and 304."""
+    geojson = blp.alt_response(200, schema=GEOJSON_SCHEMA, content_type=GEOJSON, success=True,
+                               description="OK")
+    not_modified = blp.doc(responses=NOT_MODIFIED_DOC)
+    return lambda view: geojson(not_modified(view))
 
 
 def clock_now() -> datetime:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from locator.errors import NotFound, Unauthorized, ValidationFailed
 from locator.es import index_name
+from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
 from locator.mappings import entity_id
@@ -27,7 +27,7 @@ from locator.reservations.schemas import (
 )
 from locator.stock import visibility
 
-blp = Blueprint("reservations", __name__, url_prefix="/v1", description="Click & reserve")
+blp = ServiceBlueprint("reservations", __name__, url_prefix="/v1", description="Click & reserve")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 TOKEN_HEADER = "X-Reservation-Token"

@@ -7,9 +7,9 @@ from collections import Counter
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 from flask import current_app
-from flask_smorest import Blueprint
 
 from locator.errors import ServiceUnavailable
+from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_tenant, require_key
 from locator.http.es import get_es
 from locator.metrics import record_stock_outcomes
@@ -17,7 +17,7 @@ from locator.stock import model, visibility
 from locator.stock.schemas import InvalidRow, StockBatchArgs, StockBatchResultSchema, StockBatchSchema
 from locator.stock.service import APPLIED, RowOutcome, StockRow, apply_stock_batch
 
-blp = Blueprint("stock", __name__, url_prefix="/v1", description="Stock updates")
+blp = ServiceBlueprint("stock", __name__, url_prefix="/v1", description="Stock updates")
 
 
 def _result(index: int, row: dict, outcome: RowOutcome) -> dict:

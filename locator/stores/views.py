@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from locator.geo import BBox, Point
 from locator.http import responses
+from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_tenant, require_key
 from locator.http.es import get_es
 from locator.stores import polygons, service
@@ -21,7 +21,7 @@ from locator.stores.schemas import (
 )
 from locator.text import fold
 
-blp = Blueprint("stores", __name__, url_prefix="/v1", description="Stores near a point")
+blp = ServiceBlueprint("stores", __name__, url_prefix="/v1", description="Stores near a point")
 STORES_MAX_AGE = 30  # seconds; open_now and next_change move with the clock
 STORE_DOC = {"responses": {**responses.NOT_MODIFIED_DOC, **responses.problem_doc(404, "No such store.")}}
 
@@ -42,7 +42,7 @@ def _run(search: StoreSearch, args: dict):
 @blp.route("/stores")
 @blp.arguments(StoreListQuery, location="query")
 @blp.response(200, StoreListSchema)
-@blp.doc(**responses.LISTING_DOC)
+@responses.listing_doc(blp)
 @require_key()
 def list_stores(args: dict):
     """Stores near a point, nearest first.
@@ -66,7 +66,7 @@ def list_stores(args: dict):
 @blp.route("/stores/search", methods=["POST"])
 @blp.arguments(PolygonSearchBody, location="json")
 @blp.response(200, StoreListSchema)
-@blp.doc(**responses.LISTING_DOC)
+@responses.listing_doc(blp)
 @require_key()
 def search_polygon(args: dict):
     """Stores inside a GeoJSON polygon (e.g. a delivery zone or a drawn area).
