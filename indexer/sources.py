@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from charset_normalizer import from_bytes
+
 from locator.text import fold
 
 SAMPLE_BYTES = 256 * 1024
@@ -272,8 +274,6 @@ def _detect_encoding(path: Path, sample: bytes) -> tuple[str, str | None]:
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 4 and exc.reason == "unexpected end of data":
             return "utf-8", None  # the sample cut a character in two
-    from charset_normalizer import from_bytes
-
     best = from_bytes(sample).best()
     if best is None or best.chaos > 0.1:
         raise SourceError(f"{path}: not UTF-8 and no text encoding fits; save it as UTF-8 "

@@ -6,6 +6,8 @@ import re
 import zoneinfo
 from functools import lru_cache
 
+from timezonefinder import TimezoneFinder
+
 # "GMT+1:00 Europe/Paris", "GMT+04:00 Asia/Dubai", "UTC-5", "+05:30".
 _OFFSET = re.compile(r"^(?:GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
@@ -21,8 +23,6 @@ def _zones() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _finder():
-    from timezonefinder import TimezoneFinder
-
     return TimezoneFinder()
 
 

@@ -280,9 +280,9 @@ class GeopyGeocoder(Geocoder):
     def __init__(self, service: str, user_agent: str, min_delay_seconds: float,
                  options: dict[str, Any] | None = None) -> None:
         super().__init__()
-        # local: geopy is only needed when an online geocoder is configured (start-up cost)
-        from geopy.extra.rate_limiter import RateLimiter
-        from geopy.geocoders import get_geocoder_for_service
+        # geopy is needed only when an online geocoder is configured, hence imported here.
+        from geopy.extra.rate_limiter import RateLimiter  # local: start-up cost
+        from geopy.geocoders import get_geocoder_for_service  # local: start-up cost
 
         self.service = service
         self._geocoder = get_geocoder_for_service(service)(user_agent=user_agent, **(options or {}))

@@ -7,6 +7,7 @@ from shapely.geometry.polygon import orient
 from shapely.validation import make_valid
 
 from locator.errors import ValidationFailed
+from locator.geo import Point
 
 MAX_VERTICES = 10_000
 
@@ -75,3 +76,9 @@ def _plain(value):
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def inner_point(geometry: dict) -> Point:
+    """Return a point inside a polygon geometry (distances are measured from it)."""
+    inner = shape(geometry).representative_point()
+    return Point(inner.y, inner.x)

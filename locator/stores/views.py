@@ -78,10 +78,7 @@ def search_polygon(args: dict):
     if "lat" in args:
         point = Point(args["lat"], args["lon"])
     else:
-        from shapely.geometry import shape
-
-        centroid = shape(geometry).representative_point()
-        point = Point(centroid.y, centroid.x)
+        point = polygons.inner_point(geometry)
     q = fold(args["q"]) if args.get("q") else None
     search = StoreSearch(tenant=current_tenant().tenant, point=point, polygon=geometry,
                          services=tuple(args["services"]), q=q or None)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
 from locator.cache import MISSING, Cache
 from locator.config import Config
@@ -94,8 +94,6 @@ def create_tenant(
     es: Elasticsearch, config: Config, tenant: str, name: str, settings: TenantSettings
 ) -> Tenant:
     """Create a tenant; a tenant id that exists already is a conflict."""
-    from elasticsearch import ConflictError
-
     validate_tenant_id(tenant)
     try:
         es.create(
