@@ -76,3 +76,12 @@ export function uid(prefix) {
   counter += 1;
   return `${prefix}-${counter}`;
 }
+
+/**
+ * Quote a value for an attribute selector (`[data-store-id="…"]`).
+ * @param {string} value
+ * @returns {string}
+ */
+export function cssEscape(value) {
+  return globalThis.CSS?.escape ? CSS.escape(value) : value.replace(/["\\]/g, "\\$&");
+}
