@@ -153,6 +153,7 @@ export class ReserveController {
     backToList(state);
     host.render();
     host._focusSoon(".results-heading");
-    if (state.place) this.search.search(state.place);
+    // The search re-renders at once (loading): focus the heading again once the results are in.
+    if (state.place) this.search.search(state.place, { focusHeading: true });
   }
 }
