@@ -1,33 +1,8 @@
 /**
- * Tiny DOM helpers: elements are built with properties and text nodes, never from HTML strings,
- * so data from the API can never become markup.
+ * Tiny DOM helpers shared by the elements: style sheets, events, ids, selectors. Elements
+ * themselves are described and updated with render.js.
  * @module dom
  */
-
-/**
- * Create an element. Props: `class`, `text`, `on<event>` listeners, booleans (true sets an
- * empty attribute, false/null/undefined leave it out), anything else as an attribute.
- * @param {string} tag
- * @param {Record<string, any>} [props]
- * @param {...(Node | string | null | undefined | false | (Node | string | null | undefined | false)[])} children
- * @returns {HTMLElement}
- */
-export function h(tag, props = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") element.className = value;
-    else if (name === "text") element.textContent = value;
-    else if (name.startsWith("on") && typeof value === "function") {
-      element.addEventListener(name.slice(2), value);
-    } else element.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child);
-  }
-  return element;
-}
 
 /**
  * Adopt style sheets into a shadow root. Constructed sheets are not inline styles, so a strict
@@ -50,7 +25,11 @@ export function adoptStyles(root, cssTexts, cache) {
     });
     return;
   }
-  for (const text of cssTexts) root.prepend(h("style", { text }));
+  for (const text of cssTexts) {
+    const style = document.createElement("style");
+    style.textContent = text;
+    root.prepend(style);
+  }
 }
 
 /**
@@ -75,4 +54,13 @@ let counter = 0;
 export function uid(prefix) {
   counter += 1;
   return `${prefix}-${counter}`;
+}
+
+/**
+ * Quote a value for an attribute selector (`[data-store-id="…"]`).
+ * @param {string} value
+ * @returns {string}
+ */
+export function cssEscape(value) {
+  return globalThis.CSS?.escape ? CSS.escape(value) : value.replace(/["\\]/g, "\\$&");
 }

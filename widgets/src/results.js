@@ -199,3 +199,17 @@ function boolOrNull(value) {
 function arrayOrNull(value) {
   return Array.isArray(value) ? value.filter((item) => item && item.opens && item.closes) : null;
 }
+
+/**
+ * What the widget's events carry about a store.
+ * @param {StoreRow} row
+ * @returns {{id: string, name: string, address: string, lat: number | null, lon: number | null,
+ *   timezone: string | null, distanceKm: number | null, level: StoreRow["level"],
+ *   availableQty: number | null, openNow: boolean | null}}
+ */
+export function publicStore(row) {
+  return {
+    id: row.id, name: row.name, address: row.address, lat: row.lat, lon: row.lon, timezone: row.timezone ?? null,
+    distanceKm: row.distanceKm, level: row.level, availableQty: row.availableQty, openNow: row.openNow,
+  };
+}

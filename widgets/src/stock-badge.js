@@ -10,11 +10,12 @@
  */
 
 import { ApiClient, ApiError, apiBase } from "./api.js";
-import { adoptStyles, emit, h } from "./dom.js";
+import { adoptStyles, emit } from "./dom.js";
 import { formatDistance, parseUnits } from "./format.js";
 import { locate } from "./geo.js";
 import { pickLang, t } from "./i18n.js";
 import { parseRadius, placeFromAttributes } from "./places.js";
+import { h, mount, patch, setProps } from "./render.js";
 import { hasStock, orderRows, storesFromResponse } from "./results.js";
 import { defaultStorage, LAST_PLACE, recall } from "./storage.js";
 import { BADGE_CSS } from "./styles.js";
@@ -38,10 +39,12 @@ export class StockBadgeElement extends HTMLElement {
     this._scheduled = false;
     /** @type {{status: "idle" | "loading" | "ready" | "error", rows: import("./results.js").StoreRow[], place: any}} */
     this._state = { status: "idle", rows: [], place: null };
+    /** @type {HTMLElement | null} */
+    this._root = null;
   }
 
   connectedCallback() {
-    if (!this._button) this._build();
+    if (!this._root) this._build();
     this._refresh();
   }
 
@@ -50,7 +53,7 @@ export class StockBadgeElement extends HTMLElement {
   }
 
   attributeChangedCallback(/** @type {string} */ _name, /** @type {string|null} */ oldValue, /** @type {string|null} */ newValue) {
-    if (oldValue === newValue || !this._button || this._scheduled) return;
+    if (oldValue === newValue || !this._root || this._scheduled) return;
     this._scheduled = true;
     queueMicrotask(() => {
       this._scheduled = false;
@@ -60,7 +63,9 @@ export class StockBadgeElement extends HTMLElement {
 
   /** Focus the badge's button. */
   focus() {
-    (this._button ?? this).focus();
+    const button = this._root?.querySelector("button");
+    if (button) button.focus();
+    else super.focus();
   }
 
   /** The language in use (the native `lang` property stays the plain attribute). */
@@ -74,13 +79,7 @@ export class StockBadgeElement extends HTMLElement {
   }
 
   _build() {
-    this._dot = h("span", { class: "dot", part: "dot", "aria-hidden": "true" });
-    this._text = h("span", { class: "main", part: "text" });
-    this._nearest = h("span", { class: "nearest", part: "nearest", hidden: true });
-    this._button = h("button", {
-      type: "button", class: "badge", part: "badge", onclick: () => this._activate(),
-    }, this._dot, h("span", { class: "text" }, this._text, this._nearest));
-    this._root = h("span", { class: "root", part: "root" }, this._button);
+    this._root = /** @type {HTMLElement} */ (mount(h("span", { class: "root", part: "root" })));
     this._shadow.append(this._root);
   }
 
@@ -138,7 +137,7 @@ export class StockBadgeElement extends HTMLElement {
   }
 
   _render() {
-    if (!this._button) return;
+    if (!this._root) return;
     const lang = this._lang;
     const { status, rows } = this._state;
     const stocked = rows.filter(hasStock);
@@ -155,18 +154,21 @@ export class StockBadgeElement extends HTMLElement {
       state = "none";
       text = t(lang, "badgeNone");
     }
-    this._root.setAttribute("lang", lang);
-    this._button.className = `badge state-${state}`;
-    this._button.setAttribute("part", `badge badge-${state}`);
-    this._button.setAttribute("aria-busy", String(status === "loading"));
-    this._text.textContent = text;
-    this._nearest.hidden = !nearest;
-    this._nearest.textContent = nearest
+    const near = nearest
       ? t(lang, "badgeNearest", {
         store: nearest.name,
         distance: nearest.distanceKm === null ? "" : formatDistance(nearest.distanceKm, parseUnits(this.getAttribute("units")), lang),
       }) + (nearest.level === "low_stock" ? ` (${t(lang, "badgeLevelLow")})` : "")
       : "";
+    setProps(this._root, { class: "root", part: "root", lang });
+    patch(this._root, [h("button", {
+      type: "button", class: `badge state-${state}`, part: `badge badge-${state}`,
+      "aria-busy": String(status === "loading"), onclick: () => this._activate(),
+    },
+    h("span", { class: "dot", part: "dot", "aria-hidden": "true" }),
+    h("span", { class: "text" },
+      h("span", { class: "main", part: "text", text }),
+      h("span", { class: "nearest", part: "nearest", hidden: !nearest, text: near })))]);
   }
 
   _activate() {
