@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -12,21 +14,31 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _int(name: str, default: int) -> int:
-    raw = _env(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+def setting(env: str, default: object = MISSING, *, default_factory: Callable[[], object] | None = None,
+            parse: Callable[[str], object] | None = None) -> Any:
+    """Declare a setting: its environment variable and its default, written once."""
+    metadata = {"env": env, "parse": parse}
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
-def _bool(name: str, default: bool) -> bool:
-    raw = _env(name)
-    if raw is None:
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+def _parse(env: str, raw: str, spec: Field) -> object:
+    """Read one variable as its field's type (annotations are strings: `from __future__`)."""
+    if spec.metadata.get("parse"):
+        return spec.metadata["parse"](raw)
+    kind = str(spec.type).replace(" | None", "")
+    if kind == "bool":
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind == "Path":
+        return Path(raw)
+    if kind in ("int", "float"):
+        try:
+            return int(raw) if kind == "int" else float(raw)
+        except ValueError as exc:
+            expected = "an integer" if kind == "int" else "a number"
+            raise ValueError(f"{env} must be {expected}, got {raw!r}") from exc
+    return raw
 
 
 def _default_es_home() -> Path:
@@ -42,39 +54,39 @@ class Config:
 
     # Elasticsearch. Without ELASTICSEARCH_URL, a local node on ES_PORT is used (and provisioned
     # by `locator es start`); with it, the existing cluster is used and nothing is started.
-    elasticsearch_url: str | None = None
-    elasticsearch_api_key: str | None = None
-    elasticsearch_username: str | None = None
-    elasticsearch_password: str | None = None
-    elasticsearch_ca_certs: str | None = None
-    elasticsearch_timeout: float = 10.0
-    es_port: int = 9200
-    es_home: Path = field(default_factory=_default_es_home)
-    es_version: str = "9.2.8"
-    es_heap: str = "1g"
-    index_prefix: str = "locator"
+    elasticsearch_url: str | None = setting("ELASTICSEARCH_URL", None)
+    elasticsearch_api_key: str | None = setting("ELASTICSEARCH_API_KEY", None)
+    elasticsearch_username: str | None = setting("ELASTICSEARCH_USERNAME", None)
+    elasticsearch_password: str | None = setting("ELASTICSEARCH_PASSWORD", None)
+    elasticsearch_ca_certs: str | None = setting("ELASTICSEARCH_CA_CERTS", None)
+    elasticsearch_timeout: float = setting("ELASTICSEARCH_TIMEOUT", 10.0)
+    es_port: int = setting("ES_PORT", 9200)
+    es_home: Path = setting("ES_HOME", default_factory=_default_es_home)
+    es_version: str = setting("ES_VERSION", "9.2.8")
+    es_heap: str = setting("ES_HEAP", "1g")
+    index_prefix: str = setting("INDEX_PREFIX", "locator")
     # HTTP service.
-    port: int = 8000
-    log_level: str = "INFO"
-    max_content_length: int = 1_000_000
-    public_url: str | None = None
+    port: int = setting("PORT", 8000)
+    log_level: str = setting("LOG_LEVEL", "INFO", parse=str.upper)
+    max_content_length: int = setting("MAX_CONTENT_LENGTH", 1_000_000)
+    public_url: str | None = setting("PUBLIC_URL", None)
     # Geocoding: "offline" (bundled gazetteers) or any geopy geocoder name, e.g. "nominatim".
-    geocoder: str = "offline"
-    geocoder_user_agent: str = "store-locator"
-    geocoder_min_delay_seconds: float = 1.0
+    geocoder: str = setting("GEOCODER", "offline")
+    geocoder_user_agent: str = setting("GEOCODER_USER_AGENT", "store-locator")
+    geocoder_min_delay_seconds: float = setting("GEOCODER_MIN_DELAY_SECONDS", 1.0)
     # Rate limits: storage shared by every worker (memory:// only for a single process).
-    ratelimit_storage_uri: str = "memory://"
-    ratelimit_default: str = "600/minute"
-    ratelimit_per_address: str = "300/minute"
+    ratelimit_storage_uri: str = setting("RATELIMIT_STORAGE_URI", "memory://")
+    ratelimit_default: str = setting("RATELIMIT_DEFAULT", "600/minute")
+    ratelimit_per_address: str = setting("RATELIMIT_PER_ADDRESS", "300/minute")
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
-    proxy_hops: int = 0
-    ratelimit_enabled: bool = True
-    key_cache_seconds: float = 5.0
-    reservation_sweep_seconds: int = 60
+    proxy_hops: int = setting("PROXY_HOPS", 0)
+    ratelimit_enabled: bool = setting("RATELIMIT_ENABLED", True)
+    key_cache_seconds: float = setting("KEY_CACHE_SECONDS", 5.0)
+    reservation_sweep_seconds: int = setting("RESERVATION_SWEEP_SECONDS", 60)
     # Webhooks: attempt n waits webhook_retry_seconds * 2**(n-1) after a failure.
-    webhook_retry_seconds: float = 30.0
-    webhook_max_attempts: int = 8
-    webhook_timeout_seconds: float = 5.0
+    webhook_retry_seconds: float = setting("WEBHOOK_RETRY_SECONDS", 30.0)
+    webhook_max_attempts: int = setting("WEBHOOK_MAX_ATTEMPTS", 8)
+    webhook_timeout_seconds: float = setting("WEBHOOK_TIMEOUT_SECONDS", 5.0)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -89,39 +101,15 @@ class Config:
     @classmethod
     def from_env(cls, **overrides: object) -> Config:
         """Build the configuration from environment variables; keyword overrides win."""
-        values: dict[str, object] = {
-            "elasticsearch_url": _env("ELASTICSEARCH_URL"),
-            "elasticsearch_api_key": _env("ELASTICSEARCH_API_KEY"),
-            "elasticsearch_username": _env("ELASTICSEARCH_USERNAME"),
-            "elasticsearch_password": _env("ELASTICSEARCH_PASSWORD"),
-            "elasticsearch_ca_certs": _env("ELASTICSEARCH_CA_CERTS"),
-            "elasticsearch_timeout": float(_env("ELASTICSEARCH_TIMEOUT", "10")),
-            "es_port": _int("ES_PORT", 9200),
-            "es_home": Path(_env("ES_HOME", str(_default_es_home()))),
-            "es_version": _env("ES_VERSION", "9.2.8"),
-            "es_heap": _env("ES_HEAP", "1g"),
-            "index_prefix": _env("INDEX_PREFIX", "locator"),
-            "port": _int("PORT", 8000),
-            "log_level": _env("LOG_LEVEL", "INFO").upper(),
-            "max_content_length": _int("MAX_CONTENT_LENGTH", 1_000_000),
-            "public_url": _env("PUBLIC_URL"),
-            "geocoder": _env("GEOCODER", "offline"),
-            "geocoder_user_agent": _env("GEOCODER_USER_AGENT", "store-locator"),
-            "geocoder_min_delay_seconds": float(_env("GEOCODER_MIN_DELAY_SECONDS", "1")),
-            "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
-            "ratelimit_default": _env("RATELIMIT_DEFAULT", "600/minute"),
-            "ratelimit_per_address": _env("RATELIMIT_PER_ADDRESS", "300/minute"),
-            "proxy_hops": _int("PROXY_HOPS", 0),
-            "ratelimit_enabled": _bool("RATELIMIT_ENABLED", True),
-            "key_cache_seconds": float(_env("KEY_CACHE_SECONDS", "5")),
-            "reservation_sweep_seconds": _int("RESERVATION_SWEEP_SECONDS", 60),
-            "webhook_retry_seconds": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
-            "webhook_max_attempts": _int("WEBHOOK_MAX_ATTEMPTS", 8),
-            "webhook_timeout_seconds": float(_env("WEBHOOK_TIMEOUT_SECONDS", "5")),
-        }
-        known = {f.name for f in fields(cls)}
-        unknown = set(overrides) - known
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(overrides) - set(known)
         if unknown:
             raise TypeError(f"unknown config fields: {sorted(unknown)}")
+        values: dict[str, object] = {}
+        for name, spec in known.items():
+            env = spec.metadata.get("env")
+            raw = _env(env) if env else None
+            if raw is not None:
+                values[name] = _parse(env, raw, spec)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -40,3 +40,12 @@ def test_config_is_frozen_and_rejects_unknown_overrides():
         config.port = 1  # type: ignore[misc]
     with pytest.raises(TypeError, match="unknown config fields"):
         Config.from_env(colour="blue")
+
+
+def test_every_setting_has_one_variable_documented_in_the_readme():
+    from dataclasses import fields
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    variables = [f.metadata["env"] for f in fields(Config) if f.name != "extra"]
+    assert len(variables) == len(set(variables))
+    assert [v for v in variables if f"`{v}`" not in readme] == []
