@@ -18,7 +18,9 @@ class DocCache:
     `remember_missing=False` re-asks for unknown keys every time, so a new document shows at once.
     """
 
-    def __init__(self, kind: str, source_includes: list[str], *, ttl: float = 120.0,
+    DEFAULT_TTL = 120.0  # seconds a store or product change may take to show in searches
+
+    def __init__(self, kind: str, source_includes: list[str], *, ttl: float = DEFAULT_TTL,
                  max_entries: int = 50_000, remember_missing: bool = True) -> None:
         self.kind = kind
         self.source_includes = source_includes

@@ -82,7 +82,7 @@ def public_state(state: dict, vis: Visibility) -> dict:
 PRODUCT_FIELDS = ["sku", "name", "brand", "category"]
 
 
-def product_cache(ttl: float = 120.0) -> DocCache:
+def product_cache(ttl: float = DocCache.DEFAULT_TTL) -> DocCache:
     """Return a per-worker cache of products (an unknown sku is never remembered)."""
     return DocCache("products", PRODUCT_FIELDS, ttl=ttl, max_entries=100_000, remember_missing=False)
 

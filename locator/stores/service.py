@@ -131,7 +131,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0087714 * asin(min(1.0, sqrt(a)))
 
 
-def store_cache(ttl: float = 120.0) -> DocCache:
+def store_cache(ttl: float = DocCache.DEFAULT_TTL) -> DocCache:
     """Return a per-worker cache of store documents, for listings built from stock documents.
 
     Stock documents copy what they filter on (location, status, services); names, addresses and
