@@ -82,6 +82,8 @@ class Config:
     proxy_hops: int = setting("PROXY_HOPS", 0)
     ratelimit_enabled: bool = setting("RATELIMIT_ENABLED", True)
     key_cache_seconds: float = setting("KEY_CACHE_SECONDS", 5.0)
+    # How soon a store edit shows in availability listings (each worker's store table).
+    store_refresh_seconds: float = setting("STORE_REFRESH_SECONDS", 5.0)
     reservation_sweep_seconds: int = setting("RESERVATION_SWEEP_SECONDS", 60)
     # Webhooks: attempt n waits webhook_retry_seconds * 2**(n-1) after a failure.
     webhook_retry_seconds: float = setting("WEBHOOK_RETRY_SECONDS", 30.0)

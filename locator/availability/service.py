@@ -30,6 +30,7 @@ from locator.stock import model
 from locator.stores import queries as store_queries
 from locator.stores.queries import StoreSearch
 from locator.stores.service import Page, search_hits, store_summary
+from locator.stores.table import StoreTable
 from locator.tenants.service import Tenant
 
 PHASE_WITH, PHASE_WITHOUT = 1, 2
@@ -107,7 +108,7 @@ class Context:
     tenant: str
     vis: Visibility
     now: datetime
-    stores: DocCache
+    stores: StoreTable
 
 
 def _collect(fetch: Callable[[list | None, int], list[dict]],

@@ -19,17 +19,19 @@ from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
 from locator.listing import decode_cursor
-from locator.stores.service import store_cache
+from locator.stores.service import store_table
+from locator.stores.table import StoreTable
 
 blp = ServiceBlueprint("availability", __name__, url_prefix="/v1", description="Product availability")
 STOCK_MAX_AGE = 10  # seconds: stock moves
 
 
-def _caches() -> tuple[DocCache, DocCache]:
-    """Return this worker's store and product caches, made on first use."""
+def _caches() -> tuple[StoreTable, DocCache]:
+    """Return this worker's store table and product cache, made on first use."""
     ext = current_app.extensions
     if "availability_caches" not in ext:
-        ext["availability_caches"] = (store_cache(), service.product_cache())
+        config = current_app.config["LOCATOR"]
+        ext["availability_caches"] = (store_table(config.store_refresh_seconds), service.product_cache())
     return ext["availability_caches"]
 
 

@@ -10,13 +10,13 @@ from elasticsearch import Elasticsearch, NotFoundError
 
 from locator import geo, listing
 from locator.config import Config
-from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
 from locator.geo import Point
 from locator.mappings import entity_id
 from locator.stores import hours, queries
 from locator.stores.queries import StoreSearch
+from locator.stores.table import StoreTable
 
 TEMPORARILY_CLOSED = "temporarily_closed"
 # With open_now, closed stores are skipped in Python: read several pages' worth at a time.
@@ -131,11 +131,11 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0087714 * asin(min(1.0, sqrt(a)))
 
 
-def store_cache(ttl: float = DocCache.DEFAULT_TTL) -> DocCache:
-    """Return a per-worker cache of store documents, for listings built from stock documents.
+def store_table(refresh_seconds: float) -> StoreTable:
+    """Return a per-worker table of every store, for listings built from stock documents.
 
     Stock documents copy what they filter on (location, status, services); names, addresses and
-    hours come from here. A store edit shows in availability listings within `ttl` seconds
+    hours come from here. A store edit shows in availability listings within `refresh_seconds`
     (a closure filters stock at once: stock documents carry the store status).
     """
-    return DocCache("stores", queries.STORE_SOURCE, ttl=ttl)
+    return StoreTable(queries.STORE_SOURCE, refresh_seconds=refresh_seconds)

@@ -1,0 +1,130 @@
+"""Every store of a tenant, held per worker and kept fresh from the stores index, so that a listing
+built from stock documents needs no second round trip for store names, addresses and hours.
+
+Stock documents copy only what searches filter on (location, status, services). The rest comes
+from here: the first listing of a tenant reads all its stores once (about 2 KB of memory per
+store and worker), then, at most every `refresh_seconds`, one request looks at what changed —
+stores whose `updated_at` is at or after the newest one seen, minus `overlap_seconds` for
+documents written late in a long load — and reads the whole table again when the alias moved to a
+new index (a full catalogue load) or every `reload_seconds` (stores deleted in place). A store a
+stock hit names but the table lacks (created since) is fetched at once with `mget`, so a new
+store is never missing; an edit shows within `refresh_seconds`, like a cache's ttl.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+
+from locator.config import Config
+from locator.es import index_name
+from locator.mappings import entity_id
+
+# More changed stores than this in one refresh: reading the whole table is cheaper.
+MAX_CHANGES = 5000
+
+
+@dataclass
+class _Tenant:
+    stores: dict[str, dict]
+    index: str  # the concrete index read, to notice an alias swap
+    newest: str  # the greatest `updated_at` seen (ISO 8601 sorts as text)
+    loaded_at: float
+    refreshed_at: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class StoreTable:
+    """A per-worker table of every store of each tenant asked for; thread-safe."""
+
+    def __init__(self, source_includes: list[str], *, refresh_seconds: float = 5.0,
+                 overlap_seconds: float = 60.0, reload_seconds: float = 600.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.source_includes = [*source_includes, "updated_at"]
+        self.refresh_seconds = refresh_seconds
+        self.overlap_seconds = overlap_seconds
+        self.reload_seconds = reload_seconds
+        self._clock = clock
+        self._tenants: dict[str, _Tenant] = {}
+        self._lock = threading.Lock()
+
+    def get_many(self, es: Elasticsearch, config: Config, tenant: str,
+                 keys: Iterable[str]) -> dict[str, dict]:
+        """Return {store_id: source} for the keys whose store exists."""
+        table = self._table(es, config, tenant)
+        found: dict[str, dict] = {}
+        missing: list[str] = []
+        for key in dict.fromkeys(keys):
+            store = table.stores.get(key)
+            if store is None:
+                missing.append(key)
+            else:
+                found[key] = store
+        if missing:
+            docs = es.mget(index=index_name(config, "stores"), ids=[entity_id(tenant, k) for k in missing],
+                           source_includes=self.source_includes)["docs"]
+            for key, doc in zip(missing, docs, strict=True):
+                if doc.get("found"):
+                    found[key] = table.stores[key] = doc["_source"]
+        return found
+
+    def _table(self, es: Elasticsearch, config: Config, tenant: str) -> _Tenant:
+        table = self._tenants.get(tenant)
+        if table is None:
+            with self._lock:
+                table = self._tenants.get(tenant)
+                if table is None:
+                    table = self._tenants[tenant] = self._load(es, config, tenant)
+            return table
+        now = self._clock()
+        if now - table.refreshed_at >= self.refresh_seconds and table.lock.acquire(blocking=False):
+            try:  # one request refreshes; the others go on with the table as it is
+                self._refresh(es, config, tenant, table, now)
+            finally:
+                table.lock.release()
+        return self._tenants[tenant]
+
+    def _load(self, es: Elasticsearch, config: Config, tenant: str) -> _Tenant:
+        alias = index_name(config, "stores")
+        index = _concrete(es, alias)
+        stores: dict[str, dict] = {}
+        for hit in helpers.scan(es, index=alias, query={"query": {"term": {"tenant": tenant}},
+                                                        "sort": ["_doc"]},
+                                _source=self.source_includes, size=2000):
+            stores[hit["_source"]["store_id"]] = hit["_source"]
+        newest = max((s.get("updated_at") or "" for s in stores.values()), default="")
+        now = self._clock()
+        return _Tenant(stores, index, newest, loaded_at=now, refreshed_at=now)
+
+    def _refresh(self, es: Elasticsearch, config: Config, tenant: str, table: _Tenant,
+                 now: float) -> None:
+        alias = index_name(config, "stores")
+        if now - table.loaded_at >= self.reload_seconds or _concrete(es, alias) != table.index:
+            self._tenants[tenant] = self._load(es, config, tenant)
+            return
+        query: dict = {"bool": {"filter": [{"term": {"tenant": tenant}}]}}
+        if table.newest:
+            query["bool"]["filter"].append({"range": {"updated_at": {
+                "gte": f"{table.newest}||-{int(self.overlap_seconds)}s"}}})
+        hits = es.search(index=alias, query=query, size=MAX_CHANGES + 1,
+                         source_includes=self.source_includes)["hits"]["hits"]
+        if len(hits) > MAX_CHANGES:
+            self._tenants[tenant] = self._load(es, config, tenant)
+            return
+        for hit in hits:
+            store = hit["_source"]
+            table.stores[store["store_id"]] = store
+            table.newest = max(table.newest, store.get("updated_at") or "")
+        table.refreshed_at = now
+
+
+def _concrete(es: Elasticsearch, alias: str) -> str:
+    """Return the index an alias points at ("" when absent)."""
+    try:
+        return next(iter(es.indices.get_alias(name=alias)), "")
+    except NotFoundError:  # no stores loaded yet: the next refresh looks again
+        return ""
