@@ -125,3 +125,7 @@ class ServiceBlueprint(Blueprint):
     """flask-smorest's Blueprint, answering invalid input with 400 (documented so)."""
 
     ARGUMENTS_PARSER = _Parser()
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        # One schema instance per view: webargs would build one from a class on every request.
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
