@@ -75,6 +75,8 @@ class Config:
     webhook_retry_seconds: float = 30.0
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 5.0
+    # How often a store desk polls its pick-up list (a conditional GET, 304 when unchanged).
+    desk_poll_seconds: int = 2
     extra: dict = field(default_factory=dict)
 
     @property
@@ -118,6 +120,7 @@ class Config:
             "webhook_retry_seconds": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
             "webhook_max_attempts": _int("WEBHOOK_MAX_ATTEMPTS", 8),
             "webhook_timeout_seconds": float(_env("WEBHOOK_TIMEOUT_SECONDS", "5")),
+            "desk_poll_seconds": _int("DESK_POLL_SECONDS", 2),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known

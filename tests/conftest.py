@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -90,10 +90,19 @@ class TestTenant:
     id: str
     publishable_key: str
     secret_key: str
+    store_key: str | None = None  # see with_store_key: a store key needs a store first
 
     def headers(self, kind: str = "publishable") -> dict[str, str]:
-        key = self.publishable_key if kind == "publishable" else self.secret_key
-        return {"X-Api-Key": key}
+        keys = {"publishable": self.publishable_key, "secret": self.secret_key, "store": self.store_key}
+        if keys[kind] is None:
+            raise AssertionError("this tenant has no store key: use with_store_key()")
+        return {"X-Api-Key": keys[kind]}
+
+
+def with_store_key(es: Elasticsearch, config: Config, tenant: TestTenant, store_id: str) -> TestTenant:
+    """Return the tenant with a store key for one of its (existing) stores."""
+    key, _ = service.create_key(es, config, tenant.id, "store", store_id=store_id)
+    return replace(tenant, store_key=key)
 
 
 def make_tenant(es: Elasticsearch, config: Config, **settings) -> TestTenant:

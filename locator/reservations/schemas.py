@@ -85,6 +85,7 @@ class ReservationSchema(Schema):
     collected_at = fields.String(allow_none=True)
     closed_at = fields.String(allow_none=True)
     cancelled_by = fields.String(allow_none=True, metadata={"description": "`shopper` or `store`."})
+    cancel_reason = fields.String(allow_none=True, metadata={"description": "The store's reason."})
 
 
 class CreatedReservationSchema(ReservationSchema):
@@ -107,6 +108,14 @@ class ReservationListSchema(Schema):
 class TokenArgs(Schema):
     token = fields.String(load_default=None, metadata={
         "description": "The reservation token (prefer the `X-Reservation-Token` header)."})
+
+
+CANCEL_REASONS = ("not_collected", "changed_mind", "unavailable", "other")
+
+
+class CancelArgs(TokenArgs):
+    reason = fields.String(load_default=None, validate=validate.OneOf(CANCEL_REASONS), metadata={
+        "description": "Why the store cancels (ignored from the shopper): " + ", ".join(CANCEL_REASONS)})
 
 
 class DeliveryArgs(Schema):
