@@ -31,7 +31,8 @@ def desk():
     """Serve the store desk page (`<store-desk>`; staff sign in with their store key)."""
     response = send_from_directory(STATIC_DIR, "desk.html", max_age=0)
     # The desk may scan pick-up QR codes with the camera; every other page keeps it off.
-    response.headers["Permissions-Policy"] = "camera=(self), microphone=(), payment=(), usb=(), geolocation=()"
+    response.headers["Permissions-Policy"] = ("camera=(self), microphone=(), payment=(), usb=(), "
+                                              "geolocation=()")
     return response
 
 

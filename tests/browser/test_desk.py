@@ -58,7 +58,8 @@ def test_a_web_reservation_reaches_the_desk_is_prepared_and_handed_over(browser:
 
     card = desk.locator("store-desk [part~='pickup']", has_text=code)
     expect(card).to_be_visible(timeout=NEW_WITHIN_MS)
-    expect(desk.locator("store-desk [part~='new-alert']")).to_contain_text(f"Nouvelle réservation {code} pour Nora Desk")
+    alert = desk.locator("store-desk [part~='new-alert']")
+    expect(alert).to_contain_text(f"Nouvelle réservation {code} pour Nora Desk")
     expect(card).to_contain_text("À préparer")
     expect(card).to_contain_text(re.compile(r"Réservée jusqu’au .*\d{1,2}:\d{2}"))
     # Polls carry the list's ETag after the first answer (cheap 304s while nothing changes).
@@ -79,7 +80,8 @@ def test_a_web_reservation_reaches_the_desk_is_prepared_and_handed_over(browser:
     desk.context.close()
 
 
-def test_not_collected_is_cancelled_with_its_reason(browser: Browser, page: Page, widget_server: WidgetServer):
+def test_not_collected_is_cancelled_with_its_reason(browser: Browser, page: Page,
+                                                    widget_server: WidgetServer):
     desk = open_desk(browser, widget_server)
     code = reserve_in_widget(page, widget_server, "Paul Changed")
     card = desk.locator("store-desk [part~='pickup']", has_text=code)
@@ -113,7 +115,8 @@ def test_endless_aisle_reserves_elsewhere_and_corrects_a_count(browser: Browser,
     desk.get_by_label("Téléphone").fill("06 12 34 56 78")
     desk.get_by_role("button", name="Réserver", exact=True).click()
     confirmation = desk.locator("store-desk [part~='aisle-confirmation']")
-    expect(confirmation.get_by_role("heading")).to_have_text(re.compile(r"Réservé : code de retrait [A-HJ-NP-Z2-9]{6}"))
+    expect(confirmation.get_by_role("heading")).to_have_text(
+        re.compile(r"Réservé : code de retrait [A-HJ-NP-Z2-9]{6}"))
     expect(confirmation.locator("[part~='aisle-qr'] svg path")).to_have_count(1)
     shot(desk, "desk", "aisle-reserved")
     assert axe_scan(desk, "desk-aisle-reserved") == []
@@ -122,8 +125,8 @@ def test_endless_aisle_reserves_elsewhere_and_corrects_a_count(browser: Browser,
 
 def test_phone_layout_and_touch_targets(browser: Browser, widget_server: WidgetServer):
     desk = open_desk(browser, widget_server, viewport={"width": 375, "height": 740}, locale="en-US")
-    small = desk.evaluate("""() => [...document.querySelector('store-desk').shadowRoot.querySelectorAll('button, input')]
-        .filter((el) => el.offsetParent !== null)
+    small = desk.evaluate("""() => [...document.querySelector('store-desk').shadowRoot
+        .querySelectorAll('button, input')].filter((el) => el.offsetParent !== null)
         .map((el) => el.getBoundingClientRect()).filter((r) => r.height < 44 || r.width < 44).length""")
     assert small == 0
     assert desk.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -28,7 +28,7 @@ export function qrCode(text, label, part = "pickup-qr") {
   box.setAttribute("part", part);
   box.setAttribute("role", "img");
   box.setAttribute("aria-label", label);
-  box.dataset.qr = text;
+  box.setAttribute("data-qr", text);
   if (nodes.size >= MAX_CACHED) nodes.delete(nodes.keys().next().value);
   nodes.set(cacheKey, box);
   import("uqr").then(({ encode }) => box.append(drawing(encode(text, { ecc: "M", border: 2 }).data)))
