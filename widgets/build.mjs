@@ -3,7 +3,8 @@
 // static/locator.js is the one script a retailer includes (an ES module); the map (Leaflet) is
 // a separate chunk under static/locator-chunks/, fetched only by a <store-locator map>, and so is
 // the QR encoder, fetched when a pick-up code is shown. static/desk.js, the store's <store-desk>,
-// is its own entry (shared modules land in common chunks), never loaded by a shop page. The build
+// and static/kiosk.js, the in-store <store-kiosk>, are entries of their own (shared modules land in
+// common chunks), never loaded by a shop page. The build
 // prints the gzipped sizes and fails when the core (everything loaded without the map) is above
 // its budget.
 import { build } from "esbuild";
@@ -39,7 +40,7 @@ async function buildWidget() {
   await rm(join(out, CHUNKS), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: here,
-    entryPoints: { locator: "src/index.js", desk: "src/desk/index.js" },
+    entryPoints: { locator: "src/index.js", desk: "src/desk/index.js", kiosk: "src/kiosk/index.js" },
     bundle: true,
     splitting: true,
     format: "esm",
@@ -69,22 +70,25 @@ async function buildWidget() {
   };
   const core = loadedBy("src/index.js");
   const desk = loadedBy("src/desk/index.js");
+  const kiosk = loadedBy("src/kiosk/index.js");
   let coreBytes = 0;
   let lazyBytes = 0;
   let deskBytes = 0;
+  let kioskBytes = 0;
   const lines = [];
   for (const path of Object.keys(outputs)) {
     const size = await gzippedSize(join(here, path));
-    const lazy = !core.has(path) && !desk.has(path);
+    const lazy = !core.has(path) && !desk.has(path) && !kiosk.has(path);
     if (core.has(path)) coreBytes += size;
     if (desk.has(path)) deskBytes += size;
+    if (kiosk.has(path)) kioskBytes += size;
     if (lazy) lazyBytes += size;
-    const tag = lazy ? "  (lazy)" : core.has(path) ? "" : "  (desk)";
+    const tag = lazy ? "  (lazy)" : core.has(path) ? "" : desk.has(path) ? "  (desk)" : "  (kiosk)";
     lines.push(`  ${relative(join(here, ".."), join(here, path)).padEnd(48)} ${kb(outputs[path].bytes).padStart(9)}  ${kb(size).padStart(8)} gzip${tag}`);
   }
   console.log("widget bundle:");
   for (const line of lines) console.log(line);
-  console.log(`  core (without the map): ${kb(coreBytes)} gzip, budget ${kb(CORE_BUDGET_BYTES)}; lazy chunks (map, QR): ${kb(lazyBytes)} gzip; desk page: ${kb(deskBytes)} gzip`);
+  console.log(`  core (without the map): ${kb(coreBytes)} gzip, budget ${kb(CORE_BUDGET_BYTES)}; lazy chunks (map, QR): ${kb(lazyBytes)} gzip; desk page: ${kb(deskBytes)} gzip; kiosk page: ${kb(kioskBytes)} gzip`);
   if (coreBytes > CORE_BUDGET_BYTES) {
     console.error(`widget core bundle is ${kb(coreBytes)} gzipped, above the ${kb(CORE_BUDGET_BYTES)} budget`);
     process.exit(1);

@@ -1,4 +1,4 @@
-"""The desk's endpoints: a store key's own store, its pick-up list (polled) and product search.
+"""The desk's endpoints: a store key's own store, its pick-up list (polled), and product search.
 
 Desks poll `GET /v1/desk/pickups` every `DESK_POLL_SECONDS` with `If-None-Match`: an unchanged
 list answers 304 without a body after one small filtered search, and no request ever waits, so
@@ -52,12 +52,12 @@ def pickups():
     return responses.read_response(body, max_age=0)
 
 
-@blp.route("/desk/products")
+@blp.route("/products")
 @blp.arguments(DeskProductQuery, location="query")
 @blp.response(200, DeskProductListSchema)
-@require_key("secret", "store")
+@require_key()
 def products(args: dict):
-    """Find products by sku, GTIN or name (the endless aisle), exact sku or GTIN first."""
+    """Find products by sku, GTIN or name (the desk's endless aisle, a kiosk), exact sku or GTIN first."""
     results = service.search_products(get_es(), _config(), current_tenant().tenant, args["q"],
                                       args["limit"])
     return responses.read_response({"results": results}, max_age=10)

@@ -27,7 +27,7 @@ from tests.test_cross_tenant import PARIS, key_kinds, operations
 ACROSS_STORES = {("GET", "/v1/stores"), ("POST", "/v1/stores/search"), ("GET", "/v1/stores/{store_id}"),
                  ("GET", "/v1/availability"), ("POST", "/v1/availability/basket"),
                  ("GET", "/v1/geocode"), ("POST", "/v1/reservations"), ("GET", "/v1/desk"),
-                 ("GET", "/v1/desk/pickups"), ("GET", "/v1/desk/products")}
+                 ("GET", "/v1/desk/pickups"), ("GET", "/v1/products")}
 
 
 def _now() -> str:

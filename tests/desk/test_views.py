@@ -75,7 +75,7 @@ def test_products_by_sku_gtin_or_name(client, shop):
     headers = shop.headers("store")
 
     def skus(q: str) -> list[str]:
-        response = client.get("/v1/desk/products", query_string={"q": q}, headers=headers)
+        response = client.get("/v1/products", query_string={"q": q}, headers=headers)
         assert response.status_code == 200
         return [p["sku"] for p in response.json["results"]]
 
@@ -83,7 +83,10 @@ def test_products_by_sku_gtin_or_name(client, shop):
     assert skus("4006381333931") == ["CHAIR-1"]
     assert skus("chaise evas") == ["CHAIR-1"]
     assert skus("nothing like it") == []
-    empty = client.get("/v1/desk/products", query_string={"q": ""}, headers=headers)
+    # A kiosk on the shop floor searches with the publishable key: the catalogue is public.
+    public = client.get("/v1/products", query_string={"q": "lampe"}, headers=shop.headers())
+    assert [p["sku"] for p in public.json["results"]] == ["LAMP-2"]
+    empty = client.get("/v1/products", query_string={"q": ""}, headers=headers)
     assert empty.status_code == 400 and empty.mimetype == "application/problem+json"
 
 

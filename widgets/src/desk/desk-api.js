@@ -50,7 +50,7 @@ export class DeskClient extends ApiClient {
 
   /** @param {string} q */
   products(q) {
-    return this.request("GET", `/v1/desk/products${queryString({ q, limit: 8 })}`);
+    return this.request("GET", `/v1/products${queryString({ q, limit: 8 })}`);
   }
 
   /** Stores near this one with the product, exact quantities (the key is the store's). */
