@@ -66,6 +66,8 @@ class Config:
     ratelimit_storage_uri: str = "memory://"
     ratelimit_default: str = "600/minute"
     ratelimit_per_address: str = "300/minute"
+    # Refused keys (401) per client address: slows down guessing a key on the desk's sign-in.
+    ratelimit_failed_keys: str = "50/hour"
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = 0
     ratelimit_enabled: bool = True
@@ -113,6 +115,7 @@ class Config:
             "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
             "ratelimit_default": _env("RATELIMIT_DEFAULT", "600/minute"),
             "ratelimit_per_address": _env("RATELIMIT_PER_ADDRESS", "300/minute"),
+            "ratelimit_failed_keys": _env("RATELIMIT_FAILED_KEYS", "50/hour"),
             "proxy_hops": _int("PROXY_HOPS", 0),
             "ratelimit_enabled": _bool("RATELIMIT_ENABLED", True),
             "key_cache_seconds": float(_env("KEY_CACHE_SECONDS", "5")),
