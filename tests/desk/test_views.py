@@ -96,3 +96,13 @@ def test_desk_endpoints_need_a_store_key_and_a_revoked_one_stops_at_once(client,
     assert client.get("/v1/desk/pickups", headers=shop.headers("store")).status_code == 200
     tenants.revoke_key(es, config, shop.store_key)
     assert client.get("/v1/desk/pickups", headers=shop.headers("store")).status_code == 401  # cache TTL 0
+
+
+def test_desk_page_is_served_with_the_pages_policy_and_the_camera_for_itself(client):
+    with client.get("/desk") as page:
+        assert page.status_code == 200 and b"<store-desk>" in page.data and b"/static/desk.js" in page.data
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+        assert "camera=(self)" in page.headers["Permissions-Policy"]
+    with client.get("/demo/kiosk") as kiosk:
+        assert kiosk.status_code == 200 and b"<store-kiosk" in kiosk.data
+        assert "camera=()" in kiosk.headers["Permissions-Policy"]  # only the desk may scan
