@@ -53,6 +53,15 @@ def test_a_web_reservation_reaches_the_desk_is_prepared_and_handed_over(browser:
                                                                        widget_server: WidgetServer):
     desk = open_desk(browser, widget_server)
     assert axe_scan(desk, "desk-pickups") == []
+    # The optional chime: count the tones the page's real AudioContext is asked to play.
+    desk.evaluate("""() => {
+        window.tones = 0;
+        const make = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function () { window.tones += 1; return make.call(this); };
+    }""")
+    desk.get_by_role("button", name="Alerte sonore : désactivée").click()
+    sound = desk.get_by_role("button", name="Alerte sonore : activée")
+    expect(sound).to_have_attribute("aria-pressed", "true")
     requests_seen = []
     desk.on("request", lambda r: requests_seen.append(r) if "/v1/desk/pickups" in r.url else None)
 
@@ -63,6 +72,7 @@ def test_a_web_reservation_reaches_the_desk_is_prepared_and_handed_over(browser:
     alert = desk.locator("store-desk [part~='new-alert']")
     expect(alert).to_contain_text(f"Nouvelle réservation {code} pour Nora Desk")
     expect(card).to_contain_text("À préparer")
+    assert desk.evaluate("window.tones") == 2
     expect(card).to_contain_text(re.compile(r"Réservée jusqu’au .*\d{1,2}:\d{2}"))
     # Polls carry the list's ETag after the first answer (cheap 304s while nothing changes).
     assert any(r.headers.get("if-none-match") for r in requests_seen)
