@@ -87,6 +87,7 @@ def test_a_web_reservation_reaches_the_desk_is_prepared_and_handed_over(browser:
     desk.get_by_label("Code de retrait").press("Enter")
     found = desk.locator("store-desk [part~='found']")
     expect(found).to_contain_text("Nora Desk")
+    assert axe_scan(desk, "desk-found") == []
     found.get_by_role("button", name="Remettre").click()
     expect(desk.locator("store-desk [part~='note']")).to_have_text(f"Réservation {code} remise au client.")
     expect(card).to_have_count(0)
@@ -101,6 +102,7 @@ def test_not_collected_is_cancelled_with_its_reason(browser: Browser, page: Page
     expect(card).to_be_visible(timeout=NEW_WITHIN_MS)
     card.get_by_role("button", name="Non retirée…").click()
     card.get_by_label("Motif").select_option("changed_mind")
+    assert axe_scan(desk, "desk-cancel-reason") == []
     card.get_by_role("button", name="Annuler la réservation").click()
     expect(desk.locator("store-desk [part~='note']")).to_have_text(f"Réservation {code} annulée.")
     expect(card).to_have_count(0)
@@ -124,6 +126,9 @@ def test_endless_aisle_reserves_elsewhere_and_corrects_a_count(browser: Browser,
 
     other = stores.nth(1)
     other.get_by_role("button", name=re.compile("Réserver à")).click()
+    desk.get_by_role("button", name="Réserver", exact=True).click()
+    expect(desk.get_by_role("alert")).to_have_text("Indiquez le nom du client.")
+    assert axe_scan(desk, "desk-aisle-form-error") == []
     desk.get_by_label("Nom du client").fill("Iris Present")
     desk.get_by_label("Téléphone").fill("06 12 34 56 78")
     desk.get_by_role("button", name="Réserver", exact=True).click()

@@ -58,6 +58,7 @@ def test_this_store_first_reserve_with_a_phone_then_reset_after_the_confirmation
     page.get_by_role("button", name="Réserver", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("Indiquez un numéro de téléphone ou un e-mail.")
     expect(contact).to_be_focused()
+    assert axe_scan(page, "kiosk-form-error") == []
     contact.fill("06 98 76 54 32")
     page.get_by_role("button", name="Réserver", exact=True).click()
     heading = page.locator("store-kiosk #k-done")
