@@ -21,6 +21,7 @@ function reservation(id, code, status, customer) {
 
 function deskState(pickups, fresh = []) {
   return {
+    now: new Date("2026-12-03T09:00:00Z"),
     desk: { store: { id: "645", name: "IKEA Rivoli", timezone: "Europe/Paris" } }, pickups, fresh: new Set(fresh),
     names: { "DEMO-1": "Blue sofa" }, cancelling: null, reason: "not_collected", codeInput: "", found: null,
     canScan: false, scanning: false, video: null,
@@ -31,6 +32,7 @@ test("desk: the pick-up list shows code, who, items, status and the expiry in th
   const root = document.createElement("div");
   const actions = new Proxy({}, { get: () => () => {} });
   const list = [reservation("r1", "7KQ2MX", "held", { name: "Ada" }), reservation("r2", "9ZZ3AB", "ready", { name: null, phone: "0612345678" })];
+  list[1].expires_at = "2026-12-04T23:30:00Z"; // Saturday 00:30 in Paris: not today
   patch(root, [pickupsView(deskState(list, ["r2"]), deskTranslator("en"), actions, "en")]);
   const cards = root.querySelectorAll("li");
   assert.equal(cards.length, 2);
@@ -38,7 +40,9 @@ test("desk: the pick-up list shows code, who, items, status and the expiry in th
   assert.match(cards[0].textContent, /2 × Blue sofa/);
   assert.match(cards[0].textContent, /Held until .*18:00|Held until .*6:00/);  // 17:00 UTC is 18:00 in Paris
   assert.match(cards[1].textContent, /9ZZ3AB.*0612345678.*Ready/);
+  assert.match(cards[0].textContent, /Ends today/);
   assert.match(cards[1].getAttribute("class"), /fresh/);
+  assert.doesNotMatch(cards[1].textContent, /Ends today/);
   assert.doesNotMatch(cards[0].getAttribute("class"), /fresh/);
 });
 

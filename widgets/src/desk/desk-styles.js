@@ -32,6 +32,7 @@ ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6em; }
 .badge { padding: 0.1em 0.5em; border-radius: 1em; border: 1px solid currentColor; font-size: 0.9em; }
 .badge-held { color: var(--_low); }
 .badge-ready { color: var(--_in); }
+.badge-today { color: var(--_out); font-weight: 600; }
 .handover { display: grid; gap: 0.5em; padding: 0.7em; background: var(--_surface); border-radius: var(--_radius); }
 .handover video { width: 100%; max-width: 24em; border-radius: var(--_radius); }
 .stores li { grid-template-columns: 1fr auto auto; align-items: center; }

@@ -3,7 +3,7 @@
  * @module desk/desk-views
  */
 
-import { formatDateTime, formatDistance } from "../format.js";
+import { dayInZone, formatDateTime, formatDistance } from "../format.js";
 import { qrCode } from "../qr-code.js";
 import { h } from "../render.js";
 
@@ -46,6 +46,7 @@ export function headerView(s, t, a) {
 export function pickupsView(s, t, a, lang) {
   const tz = s.desk.store.timezone;
   const list = s.pickups;
+  const today = dayInZone(s.now ?? new Date(), tz); // "due today" in the store's calendar
   return h("section", { key: "pickups", class: "panel", "aria-labelledby": "pickups-title" },
     handoverView(s, t, a, lang),
     h("h2", { id: "pickups-title", tabindex: "-1", text: t("pickupsHeading") }),
@@ -55,7 +56,8 @@ export function pickupsView(s, t, a, lang) {
       h("div", { class: "who" },
         h("strong", { class: "code", text: r.pickup_code }),
         h("span", { class: "name", text: customerLabel(r) }),
-        h("span", { class: `badge badge-${r.status}`, text: t(`status_${r.status}`) })),
+        h("span", { class: `badge badge-${r.status}`, text: t(`status_${r.status}`) }),
+        dayInZone(r.expires_at, tz) === today ? h("span", { class: "badge badge-today", text: t("dueToday") }) : null),
       h("p", { class: "items", text: r.items.map((i) => `${i.qty} × ${s.names[i.sku] || i.sku}`).join(", ") }),
       h("p", { class: "hint", text: t("expires", { time: formatDateTime(r.expires_at, tz, lang) }) }),
       s.cancelling === r.id ? cancelForm(r, s, t, a) : h("div", { class: "actions" },

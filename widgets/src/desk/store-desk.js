@@ -42,6 +42,8 @@ export class StoreDeskElement extends HTMLElement {
         form: { ...BLANK_FORM }, created: null, busy: false, formError: null, correctQty: "" },
     };
     this.timer = null;
+    this.inFlight = false;
+    this.pollAgain = false;
     this.actions = this.makeActions();
   }
 
@@ -116,20 +118,36 @@ export class StoreDeskElement extends HTMLElement {
     requestAnimationFrame(() => this.shadowRoot.querySelector(selector)?.focus());
   }
 
+  /** Fetch the list now (one request at a time: a poll asked for meanwhile runs right after). */
   async poll() {
+    if (this.inFlight) {
+      this.pollAgain = true;
+      return;
+    }
     clearTimeout(this.timer);
     const s = this.state;
     if (!s.desk) return;
+    this.inFlight = true;
+    let signedOut = false;
     try {
       const changed = await this.client().pickups(s.etag);
       s.offline = false;
       if (changed) this.receive(changed);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return this.actions.signOut();
+      signedOut = error instanceof ApiError && error.status === 401;
       s.offline = error instanceof ApiError && error.kind === "network";
+    } finally {
+      this.inFlight = false;
     }
+    if (signedOut) return this.actions.signOut();
     this.render();
-    this.timer = setTimeout(() => this.poll(), (s.desk?.poll_seconds ?? 2) * 1000);
+    if (!s.desk) return;
+    if (this.pollAgain) {
+      this.pollAgain = false;
+      return this.poll();
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.poll(), (s.desk.poll_seconds ?? 2) * 1000);
   }
 
   receive({ etag, body }) {

@@ -118,6 +118,7 @@ export class StoreKioskElement extends HTMLElement {
   /** Forget the customer: a new session key makes render.js drop every node they touched. */
   reset() {
     clearTimeout(this.idleTimer);
+    this.key = null; // the next customer's reservation is a new one
     this.state = { store: this.state.store, ...blankSession(this.state.session + 1) };
     this.render();
     this.focus("#k-title");
