@@ -20,6 +20,8 @@ class PickupListSchema(Schema):
     store_id = fields.String()
     total = fields.Integer()
     reservations = fields.List(fields.Nested(ReservationSchema))
+    product_names = fields.Dict(keys=fields.String(), values=fields.String(),
+                                metadata={"description": "The listed items' product names by sku."})
 
 
 class DeskProductQuery(Schema):

@@ -9,6 +9,7 @@ from elasticsearch import Elasticsearch
 from locator.config import Config
 from locator.desk.queries import pickup_list_query, product_search_query
 from locator.es import index_name
+from locator.mappings import entity_id
 from locator.reservations import service as reservations
 
 PICKUP_LIST_LIMIT = 200  # a store's open reservations; far above a day's pick-ups
@@ -23,7 +24,19 @@ def pickup_list(es: Elasticsearch, config: Config, tenant: str, store_id: str, n
                        size=PICKUP_LIST_LIMIT, track_total_hits=True)
     docs = [hit["_source"] for hit in result["hits"]["hits"]]
     return {"store_id": store_id, "total": result["hits"]["total"]["value"],
-            "reservations": [reservations.public(doc, now) for doc in docs]}
+            "reservations": [reservations.public(doc, now) for doc in docs],
+            "product_names": product_names(es, config, tenant,
+                                           {item["sku"] for doc in docs for item in doc["items"]})}
+
+
+def product_names(es: Elasticsearch, config: Config, tenant: str, skus: set[str]) -> dict[str, str]:
+    """Return the names of the tenant's products by sku (skus without a product are left out)."""
+    if not skus:
+        return {}
+    ids = [entity_id(tenant, sku) for sku in sorted(skus)]
+    found = es.mget(index=index_name(config, "products"), ids=ids, source_includes=["sku", "name"])["docs"]
+    return {doc["_source"]["sku"]: doc["_source"].get("name") or doc["_source"]["sku"]
+            for doc in found if doc.get("found")}
 
 
 def search_products(es: Elasticsearch, config: Config, tenant: str, q: str, limit: int) -> list[dict]:

@@ -72,6 +72,8 @@ def test_a_web_reservation_reaches_the_desk_is_prepared_and_handed_over(browser:
     alert = desk.locator("store-desk [part~='new-alert']")
     expect(alert).to_contain_text(f"Nouvelle réservation {code} pour Nora Desk")
     expect(card).to_contain_text("À préparer")
+    product = widget_server.api("/v1/products", q="DEMO-2001")["results"][0]["name"]
+    expect(card).to_contain_text(f"1 × {product}")
     assert desk.evaluate("window.tones") == 2
     expect(card).to_contain_text(re.compile(r"Réservée jusqu’au .*\d{1,2}:\d{2}"))
     # Polls carry the list's ETag after the first answer (cheap 304s while nothing changes).

@@ -53,6 +53,7 @@ def test_pickup_list_is_the_stores_open_reservations_and_304_while_unchanged(cli
     assert listed.status_code == 200 and listed.headers["Cache-Control"].startswith("private")
     assert [r["customer"]["name"] for r in listed.json["reservations"]] == ["Ada Early"]
     assert listed.json["reservations"][0]["items"] == [{"sku": "CHAIR-1", "qty": 1}]
+    assert listed.json["product_names"] == {"CHAIR-1": "Chaise pliante Évasion"}
     etag = listed.headers["ETag"]
     unchanged = client.get("/v1/desk/pickups", headers={**headers, "If-None-Match": etag})
     assert unchanged.status_code == 304 and not unchanged.get_data()

@@ -157,6 +157,7 @@ export class StoreDeskElement extends HTMLElement {
     const arrived = s.known ? list.filter((r) => !s.known.has(r.id)) : [];
     s.etag = etag;
     s.pickups = list;
+    Object.assign(s.names, body.product_names ?? {});
     s.known = new Set([...(s.known ?? []), ...list.map((r) => r.id)]);
     if (arrived.length) {
       for (const r of arrived) s.fresh.add(r.id);
