@@ -19,6 +19,9 @@ DEMO_TENANT = "demo"
 # Fixed, documented demo keys so the demo page can embed the publishable one. Demo only.
 DEMO_PUBLISHABLE_KEY = "pk_demo_publishable_key_0000000000"
 DEMO_SECRET_KEY = "sk_demo_secret_key_00000000000000000"
+# The demo desk: a store key for IKEA Rivoli (Paris centre, first in a search around Paris).
+DEMO_DESK_STORE = "645"
+DEMO_STORE_KEY = "st_demo_store_key_rivoli_00000000000"
 SEED = 20261125
 STORE_HOURS = (
     "Mo-Sa 10:00-20:00; Su off",

@@ -6,6 +6,7 @@ from flask import Flask
 
 from locator.availability.views import blp as availability_blp
 from locator.config import Config
+from locator.desk.views import blp as desk_blp
 from locator.geocoding.views import blp as geocoding_blp
 from locator.health.views import blp as health_blp
 from locator.http import auth, cors, es, logs, metrics, problems, ratelimit, security, web
@@ -16,7 +17,8 @@ from locator.stores.views import blp as stores_blp
 
 API_DESCRIPTION = """Find nearby stores, check product availability near a point and reserve items
 for pick-up in store. Authenticate with `X-Api-Key`: publishable keys (`pk_…`) are read-only and
-safe in a browser; secret keys (`sk_…`) write stock and manage reservations. Errors are
+safe in a browser; secret keys (`sk_…`) write stock and manage reservations; store keys
+(`st_…`) run one store's desk. Errors are
 `application/problem+json` (RFC 9457)."""
 
 
@@ -59,7 +61,8 @@ def create_app(config: Config | None = None) -> Flask:
     security.init_app(app)
     web.init_app(app)
     for blueprint in (
-        health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp
+        health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp,
+        desk_blp,
     ):
         api.register_blueprint(blueprint)
     return app

@@ -78,6 +78,8 @@ class Config:
     ratelimit_storage_uri: str = setting("RATELIMIT_STORAGE_URI", "memory://")
     ratelimit_default: str = setting("RATELIMIT_DEFAULT", "600/minute")
     ratelimit_per_address: str = setting("RATELIMIT_PER_ADDRESS", "300/minute")
+    # Refused keys (401) per client address: slows down guessing a key on the desk's sign-in.
+    ratelimit_failed_keys: str = setting("RATELIMIT_FAILED_KEYS", "50/hour")
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = setting("PROXY_HOPS", 0)
     ratelimit_enabled: bool = setting("RATELIMIT_ENABLED", True)
@@ -89,6 +91,8 @@ class Config:
     webhook_retry_seconds: float = setting("WEBHOOK_RETRY_SECONDS", 30.0)
     webhook_max_attempts: int = setting("WEBHOOK_MAX_ATTEMPTS", 8)
     webhook_timeout_seconds: float = setting("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+    # How often a store desk polls its pick-up list (a conditional GET, 304 when unchanged).
+    desk_poll_seconds: int = setting("DESK_POLL_SECONDS", 2)
     extra: dict = field(default_factory=dict)
 
     @property

@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,8 @@ def config() -> Config:
     # Rate limits high enough for any test; tests/test_ratelimit.py sets its own small ones.
     return Config.from_env(es_port=port, index_prefix=f"test-{uuid.uuid4().hex[:8]}",
                            log_level="WARNING", key_cache_seconds=0.0,
-                           ratelimit_default="100000/minute", ratelimit_per_address="100000/minute")
+                           ratelimit_default="100000/minute", ratelimit_per_address="100000/minute",
+                           ratelimit_failed_keys="100000/day")
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +80,8 @@ def _env_for(config: Config) -> dict[str, str]:
     env = {"ES_PORT": str(config.es_port), "INDEX_PREFIX": config.index_prefix,
            "ES_HOME": str(config.es_home), "LOG_LEVEL": "WARNING",
            "RATELIMIT_DEFAULT": config.ratelimit_default,
-           "RATELIMIT_PER_ADDRESS": config.ratelimit_per_address}
+           "RATELIMIT_PER_ADDRESS": config.ratelimit_per_address,
+           "RATELIMIT_FAILED_KEYS": config.ratelimit_failed_keys}
     if config.elasticsearch_url:
         env["ELASTICSEARCH_URL"] = config.elasticsearch_url
     return env
@@ -90,10 +92,19 @@ class TestTenant:
     id: str
     publishable_key: str
     secret_key: str
+    store_key: str | None = None  # see with_store_key: a store key needs a store first
 
     def headers(self, kind: str = "publishable") -> dict[str, str]:
-        key = self.publishable_key if kind == "publishable" else self.secret_key
-        return {"X-Api-Key": key}
+        keys = {"publishable": self.publishable_key, "secret": self.secret_key, "store": self.store_key}
+        if keys[kind] is None:
+            raise AssertionError("this tenant has no store key: use with_store_key()")
+        return {"X-Api-Key": keys[kind]}
+
+
+def with_store_key(es: Elasticsearch, config: Config, tenant: TestTenant, store_id: str) -> TestTenant:
+    """Return the tenant with a store key for one of its (existing) stores."""
+    key, _ = service.create_key(es, config, tenant.id, "store", store_id=store_id)
+    return replace(tenant, store_key=key)
 
 
 def make_tenant(es: Elasticsearch, config: Config, **settings) -> TestTenant:

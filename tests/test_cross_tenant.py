@@ -27,7 +27,7 @@ from locator.es import index_name
 from locator.http.auth import KINDS_ATTRIBUTE
 from locator.mappings import stock_id
 from tests import factories
-from tests.conftest import make_tenant
+from tests.conftest import make_tenant, with_store_key
 
 if TYPE_CHECKING:
     from tests.conftest import TestTenant
@@ -42,7 +42,7 @@ PUBLISHABLE_WRITES = {
     ("POST", "/v1/reservations/{rid}/cancel"),
 }
 SAFE_METHODS = {"GET", "HEAD"}
-KINDS = ("publishable", "secret")
+KINDS = ("publishable", "secret", "store")
 
 
 @dataclass
@@ -83,6 +83,8 @@ def world(config, es) -> World:
     a, b = make_tenant(es, config), make_tenant(es, config)
     _seed(client, es, config, a, "Alpha", own=True)
     _seed(client, es, config, b, "Bravo", own=False)
+    # Store keys of each tenant: A's for the store holding A's objects, B's for a shared id.
+    a, b = with_store_key(es, config, a, "A-ONLY"), with_store_key(es, config, b, "S1")
     created = client.post(
         "/v1/reservations",
         json={"store_id": "A-ONLY", "items": [{"sku": "A-SKU", "qty": 1}],

@@ -100,6 +100,22 @@ def test_per_address_limit_counts_keyless_and_unknown_keys(config, es, tenant, r
     assert [client.get(PARIS, headers=tenant.headers("secret")).status_code for _ in range(8)] == [200] * 8
 
 
+def test_refused_keys_are_limited_per_address_before_the_general_budget(config, es, tenant, redis_url):
+    client = _app(config, ratelimit_storage_uri=redis_url, ratelimit_default="1000/minute",
+                  ratelimit_per_address="1000/hour", ratelimit_failed_keys="3/hour")
+    # Good requests spend nothing from it.
+    assert [client.get(PARIS, headers=tenant.headers()).status_code for _ in range(5)] == [200] * 5
+    guesses = [client.get("/v1/desk", headers={"X-Api-Key": f"st_guess_{i}"}).status_code for i in range(5)]
+    assert guesses == [401] * 3 + [429] * 2
+    blocked = client.get("/v1/desk", headers={"X-Api-Key": "st_guess_x"})
+    assert blocked.mimetype == "application/problem+json" and int(blocked.headers["Retry-After"]) > 0
+    # The guessing address waits, with any key but a valid secret one; other addresses do not.
+    assert client.get(PARIS, headers=tenant.headers()).status_code == 429
+    assert client.get(PARIS, headers=tenant.headers("secret")).status_code == 200
+    elsewhere = client.get(PARIS, headers=tenant.headers(), environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    assert elsewhere.status_code == 200
+
+
 def test_forged_secret_prefix_does_not_escape_the_address_limit(config, es, redis_url):
     client = _app(config, ratelimit_storage_uri=redis_url, ratelimit_default="1000/minute",
                   ratelimit_per_address="3/hour")

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests import factories
-from tests.conftest import ROOT, make_tenant
+from tests.conftest import ROOT, make_tenant, with_store_key
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))
 CHECKS = ",".join([
@@ -40,13 +40,13 @@ def seeded(es, config, live_server):
     headers = {**tenant.headers("publishable"), "Idempotency-Key": uuid.uuid4().hex}
     created = requests.post(f"{base}/v1/reservations", json=body, headers=headers, timeout=30)
     assert created.status_code == 201, created.text
-    return tenant
+    return with_store_key(es, config, tenant, "S1")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["secret", "publishable"])
+@pytest.mark.parametrize("kind", ["secret", "publishable", "store"])
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server, seeded, kind, tmp_path):
-    key = seeded.secret_key if kind == "secret" else seeded.publishable_key
+    key = seeded.headers(kind)["X-Api-Key"]
     command = [
         sys.executable, "-m", "schemathesis.cli", "run", f"{live_server.url}/openapi.json",
         "--header", f"X-Api-Key: {key}",

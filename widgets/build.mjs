@@ -1,7 +1,10 @@
 // Build the widget bundle into ../static and copy the API docs' assets (served locally, no CDN).
 //
 // static/locator.js is the one script a retailer includes (an ES module); the map (Leaflet) is
-// a separate chunk under static/locator-chunks/, fetched only by a <store-locator map>. The build
+// a separate chunk under static/locator-chunks/, fetched only by a <store-locator map>, and so is
+// the QR encoder, fetched when a pick-up code is shown. static/desk.js, the store's <store-desk>,
+// and static/kiosk.js, the in-store <store-kiosk>, are entries of their own (shared modules land in
+// common chunks), never loaded by a shop page. The build
 // prints the gzipped sizes and fails when the core (everything loaded without the map) is above
 // its budget.
 import { build } from "esbuild";
@@ -37,7 +40,7 @@ async function buildWidget() {
   await rm(join(out, CHUNKS), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: here,
-    entryPoints: { locator: "src/index.js" },
+    entryPoints: { locator: "src/index.js", desk: "src/desk/index.js", kiosk: "src/kiosk/index.js" },
     bundle: true,
     splitting: true,
     format: "esm",
@@ -54,28 +57,38 @@ async function buildWidget() {
     logLevel: "warning",
   });
   const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === "src/index.js");
-  // The core is the entry and whatever it imports statically, transitively.
-  const core = new Set();
-  const visit = (path) => {
-    if (core.has(path)) return;
-    core.add(path);
-    for (const item of outputs[path].imports) if (item.kind === "import-statement" && outputs[item.path]) visit(item.path);
+  // An entry's load is the entry and whatever it imports statically, transitively.
+  const loadedBy = (entryPoint) => {
+    const seen = new Set();
+    const visit = (path) => {
+      if (seen.has(path)) return;
+      seen.add(path);
+      for (const item of outputs[path].imports) if (item.kind === "import-statement" && outputs[item.path]) visit(item.path);
+    };
+    visit(Object.keys(outputs).find((path) => outputs[path].entryPoint === entryPoint));
+    return seen;
   };
-  visit(entry);
+  const core = loadedBy("src/index.js");
+  const desk = loadedBy("src/desk/index.js");
+  const kiosk = loadedBy("src/kiosk/index.js");
   let coreBytes = 0;
   let lazyBytes = 0;
+  let deskBytes = 0;
+  let kioskBytes = 0;
   const lines = [];
   for (const path of Object.keys(outputs)) {
     const size = await gzippedSize(join(here, path));
-    const lazy = !core.has(path);
+    const lazy = !core.has(path) && !desk.has(path) && !kiosk.has(path);
+    if (core.has(path)) coreBytes += size;
+    if (desk.has(path)) deskBytes += size;
+    if (kiosk.has(path)) kioskBytes += size;
     if (lazy) lazyBytes += size;
-    else coreBytes += size;
-    lines.push(`  ${relative(join(here, ".."), join(here, path)).padEnd(48)} ${kb(outputs[path].bytes).padStart(9)}  ${kb(size).padStart(8)} gzip${lazy ? "  (lazy: map)" : ""}`);
+    const tag = lazy ? "  (lazy)" : core.has(path) ? "" : desk.has(path) ? "  (desk)" : "  (kiosk)";
+    lines.push(`  ${relative(join(here, ".."), join(here, path)).padEnd(48)} ${kb(outputs[path].bytes).padStart(9)}  ${kb(size).padStart(8)} gzip${tag}`);
   }
   console.log("widget bundle:");
   for (const line of lines) console.log(line);
-  console.log(`  core (without the map): ${kb(coreBytes)} gzip, budget ${kb(CORE_BUDGET_BYTES)}; map chunk: ${kb(lazyBytes)} gzip`);
+  console.log(`  core (without the map): ${kb(coreBytes)} gzip, budget ${kb(CORE_BUDGET_BYTES)}; lazy chunks (map, QR): ${kb(lazyBytes)} gzip; desk page: ${kb(deskBytes)} gzip; kiosk page: ${kb(kioskBytes)} gzip`);
   if (coreBytes > CORE_BUDGET_BYTES) {
     console.error(`widget core bundle is ${kb(coreBytes)} gzipped, above the ${kb(CORE_BUDGET_BYTES)} budget`);
     process.exit(1);

@@ -40,7 +40,7 @@ def _context() -> service.Context:
     stores, _ = _caches()
     return service.Context(
         es=get_es(), config=current_app.config["LOCATOR"], tenant=tenant.tenant,
-        vis=service.Visibility.for_request(tenant, current_key().is_secret),
+        vis=service.Visibility.for_request(tenant, current_key().is_staff),
         now=responses.clock_now(), stores=stores,
     )
 

@@ -40,6 +40,14 @@ def ensure_tenant(cli: CliContext) -> bool:
     return True
 
 
+def ensure_store_key(cli: CliContext) -> None:
+    """Create the demo desk's store key once its store is loaded (a store key needs its store)."""
+    if service.find_keys(cli.es, cli.config, demo_data.DEMO_STORE_KEY):
+        return
+    service.create_key(cli.es, cli.config, demo_data.DEMO_TENANT, "store", store_id=demo_data.DEMO_DESK_STORE,
+                       plaintext=demo_data.DEMO_STORE_KEY, demo=True)
+
+
 def demo_loaded(cli: CliContext) -> bool:
     """Return True when the demo tenant has stock documents."""
     count = cli.es.count(index=index_name(cli.config, "stock"),
@@ -55,17 +63,20 @@ def load(cli: CliContext, force: bool) -> None:
     indices.ensure_all(cli.es, cli.config)
     ensure_tenant(cli)
     if demo_loaded(cli) and not force:
+        ensure_store_key(cli)
         click.echo("Demo data already loaded (use --force to reload).")
         return
     paths = demo_data.write_files(WORK_DIR)
     _load(cli, paths, full=force)
+    ensure_store_key(cli)
     click.echo("Demo data loaded.")
 
 
 @demo.command("keys")
 def keys() -> None:
     """Print the demo tenant's keys."""
-    click.echo(f"publishable: {demo_data.DEMO_PUBLISHABLE_KEY}\nsecret:      {demo_data.DEMO_SECRET_KEY}")
+    click.echo(f"publishable: {demo_data.DEMO_PUBLISHABLE_KEY}\nsecret:      {demo_data.DEMO_SECRET_KEY}\n"
+               f"store:       {demo_data.DEMO_STORE_KEY} (store {demo_data.DEMO_DESK_STORE}, IKEA Rivoli)")
 
 
 def _load(cli: CliContext, paths: dict[str, Path], full: bool) -> None:

@@ -134,13 +134,19 @@ def keys() -> None:
 
 @keys.command("create")
 @click.option("--tenant", required=True)
-@click.option("--kind", type=click.Choice(["publishable", "secret"]), required=True)
+@click.option("--kind", type=click.Choice(["publishable", "secret", "store"]), required=True,
+              help="publishable (browsers), secret (back-ends) or store (one store's desk).")
 @click.option("--origin", "origins", multiple=True,
               help="Allowed browser origin, e.g. https://shop.example.com (publishable keys; repeatable).")
+@click.option("--store", "store_id", help="The store a store key manages (store keys only).")
 @pass_context
-def keys_create(cli: CliContext, tenant: str, kind: str, origins: tuple[str, ...]) -> None:
-    """Create a key; it is printed once (on stdout) and stored only hashed."""
-    plaintext, key = service.create_key(cli.es, cli.config, tenant, kind, origins)
+def keys_create(cli: CliContext, tenant: str, kind: str, origins: tuple[str, ...],
+                store_id: str | None) -> None:
+    """Create a key; it is printed once (on stdout) and stored only hashed.
+
+    A store key (--kind store --store S1) signs in the /desk page of that one store.
+    """
+    plaintext, key = service.create_key(cli.es, cli.config, tenant, kind, origins, store_id=store_id)
     click.echo(plaintext)
     if kind == "publishable":
         where = ", ".join(key.origins) or "none (same-origin pages and apps without a browser only)"
@@ -155,7 +161,8 @@ def keys_list(cli: CliContext, tenant: str | None) -> None:
     """List keys: prefix, kind, tenant, origins, state, creation time (never the key)."""
     for key in service.list_keys(cli.es, cli.config, tenant):
         state = "revoked" if key.revoked else "active"
-        click.echo(f"{key.prefix}…\t{key.kind}\t{key.tenant}\t{','.join(key.origins) or '-'}\t{state}"
+        scope = ",".join(key.origins) or (f"store={key.store_id}" if key.store_id else "-")
+        click.echo(f"{key.prefix}…\t{key.kind}\t{key.tenant}\t{scope}\t{state}"
                    f"\t{key.created_at or '-'}")
 
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 from flask import Flask, current_app, g, request
 from flask_smorest import Blueprint
 
-from locator.errors import Forbidden, Unauthorized
+from locator.errors import Forbidden, NotFound, Unauthorized
 from locator.http import cors
 from locator.http.es import get_es
 from locator.tenants.service import ApiKey, KeyCache, Tenant
@@ -29,6 +29,21 @@ def current_key() -> ApiKey:
 def current_tenant() -> Tenant:
     """Return the tenant of this request's key."""
     return g.tenant
+
+
+def require_store_scope(store_id: str | None) -> None:
+    """Refuse (403) a store key acting on a store other than its own; other keys pass."""
+    key = current_key()
+    if key.kind == "store" and key.store_id != store_id:
+        raise Forbidden(f"This store key manages store {key.store_id!r} only, not {store_id!r}.")
+
+
+def require_visible_reservation(doc: dict) -> dict:
+    """Return a reservation unless a store key of another store asks for it (404, as if missing)."""
+    key = current_key()
+    if key.kind == "store" and doc.get("store_id") != key.store_id:
+        raise NotFound(f"No reservation {doc.get('reservation_id')!r}.")
+    return doc
 
 
 def lookup_key(plaintext: str) -> tuple[ApiKey, Tenant] | None:
@@ -54,7 +69,7 @@ def authenticate(kinds: tuple[str, ...]) -> tuple[ApiKey, Tenant]:
 
 def require_key(*kinds: str) -> Callable[[F], F]:
     """Decorate a view: authenticate with one of `kinds` (default: any) and document it."""
-    allowed = kinds or ("publishable", "secret")
+    allowed = kinds or ("publishable", "secret", "store")
 
     def decorator(view: F) -> F:
         @wraps(view)
@@ -69,7 +84,9 @@ def require_key(*kinds: str) -> Callable[[F], F]:
 
         # A manual description replaces the docstring's in the OpenAPI document: keep its body.
         _summary, _, body = (inspect.getdoc(view) or "").partition("\n\n")
-        notes = [body.strip(), "Needs a secret key." if allowed == ("secret",) else ""]
+        notes = [body.strip(), {("secret",): "Needs a secret key.",
+                                ("secret", "store"): "Needs a secret key, or the store's store key."
+                                }.get(allowed, "")]
         return Blueprint.doc(security=[{"ApiKey": []}],
                              description="\n\n".join(note for note in notes if note))(wrapper)
 

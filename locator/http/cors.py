@@ -48,6 +48,8 @@ def check_origin(kind: str, allowed: tuple[str, ...]) -> None:
     origin = request_origin()
     if origin is None:
         return
+    if kind == "store":
+        raise Forbidden("Store keys work only on this service's own pages (the /desk page).")
     if kind != "publishable":
         raise Forbidden("Secret keys must not be used from a web page: use a publishable key there.")
     if origin not in allowed:

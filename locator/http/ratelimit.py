@@ -11,6 +11,10 @@ rather than refusing traffic; a rate limiter must never become the outage.
 - Per client address (`RATELIMIT_PER_ADDRESS`): every request except those made with a valid
   secret key (a retailer's back-end sends all its calls from few addresses); this is what slows
   down key guessing and a single abusive browser.
+- Refused keys per client address (`RATELIMIT_FAILED_KEYS`): only answers 401 spend from it, so
+  an address that keeps trying keys (a store desk's sign-in, a script) is stopped long before
+  the general budget, while its good requests are not counted. Give it a longer window than the
+  others (hours): flask-limiter reports the limit of the shortest window in `X-RateLimit-*`.
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ def _valid_secret_key() -> bool:
     return found is not None and found[0].kind == "secret"
 
 
+def _refused(response: Response) -> bool:
+    return response.status_code == 401
+
+
 def _not_limited() -> bool:
     # Health probes, metrics, docs and static files are not the public API; preflights are
     # answered without any work.
@@ -104,6 +112,9 @@ def build_limiter(app: Flask) -> Limiter:
                              exempt_when=_no_key),
             ApplicationLimit(config.ratelimit_per_address, key_function=address_bucket,
                              scope="per-address", exempt_when=_valid_secret_key),
+            ApplicationLimit(config.ratelimit_failed_keys, key_function=address_bucket,
+                             scope="failed-keys", exempt_when=_valid_secret_key,
+                             deduct_when=_refused),
         ],
         storage_uri=storage_uri,
         storage_options=options,

@@ -79,8 +79,8 @@ def read_response(body: dict, *, max_age: int, mimetype: str = JSON) -> Response
     response = Response(data, mimetype=mimetype)
     response.set_etag(hashlib.blake2b(data, digest_size=16).hexdigest())
     key = getattr(g, "api_key", None)
-    secret = key is not None and key.is_secret
-    response.headers["Cache-Control"] = f"{'private' if secret else 'public'}, max-age={max_age}"
+    private = key is not None and key.is_staff
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age={max_age}"
     response.headers["Vary"] = "X-Api-Key, Accept, Origin"
     return response.make_conditional(request)
 

@@ -4,9 +4,9 @@ Policies by kind of response:
 - API answers (JSON): nothing may run or be framed (`default-src 'none'`), never cached by
   shared caches (`Cache-Control: no-store` unless the view chose), since they may hold exact
   quantities or a shopper's contact details.
-- Demo pages: scripts, connections, images and fonts from this origin only, no inline or eval'd
-  script. Inline *styles* stay allowed: web components style their Shadow DOM with `<style>`
-  elements, and a style cannot run code.
+- Demo pages and the store desk (`/desk`): scripts, connections, images and fonts from this
+  origin only, no inline or eval'd script. Inline *styles* stay allowed: web components style
+  their Shadow DOM with `<style>` elements, and a style cannot run code.
 - API docs (Swagger UI): its page starts the UI with one inline script, allowed there only.
 - Static assets: `Cross-Origin-Resource-Policy: cross-origin`, since retailers load the widget
   script from their own pages.
@@ -46,7 +46,7 @@ class UnsupportedMediaType(LocatorError):
 
 
 def _csp_for(path: str) -> str | None:
-    if path == "/demo" or path.startswith("/demo/"):
+    if path == "/demo" or path.startswith("/demo/") or path == "/desk":
         return DEMO_CSP
     if path == "/docs" or path.startswith("/docs/"):
         return DOCS_CSP

@@ -26,6 +26,16 @@ def demo(page: str = "index"):
     return send_from_directory(STATIC_DIR / "demo", name, max_age=0)
 
 
+@bp.route("/desk")
+def desk():
+    """Serve the store desk page (`<store-desk>`; staff sign in with their store key)."""
+    response = send_from_directory(STATIC_DIR, "desk.html", max_age=0)
+    # The desk may scan pick-up QR codes with the camera; every other page keeps it off.
+    response.headers["Permissions-Policy"] = ("camera=(self), microphone=(), payment=(), usb=(), "
+                                              "geolocation=()")
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the static and demo routes."""
     app.register_blueprint(bp)

@@ -21,6 +21,7 @@ RESERVATIONS = {
         "closed_at": {"type": "date"},
         "collected_at": {"type": "date"},
         "cancelled_by": {"type": "keyword"},  # shopper | store
+        "cancel_reason": {"type": "keyword"},  # the store's reason (schemas.CANCEL_REASONS)
         # True between a status change and the matching change of the holds in the stock
         # documents; the sweeper finishes the job when a crash interrupted it.
         "holds_pending": {"type": "boolean"},

@@ -33,9 +33,10 @@ def _phone(value: str) -> None:
 
 
 class CustomerSchema(Schema):
-    """Who collects: a name plus an e-mail address or a phone number (or both)."""
+    """Who collects: an e-mail address or a phone number (or both), and a name unless the
+    reservation comes from an in-store kiosk, which asks for the contact only."""
 
-    name = fields.String(required=True, validate=[validate.Length(1, 100), _name])
+    name = fields.String(load_default=None, allow_none=True, validate=[validate.Length(1, 100), _name])
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     phone = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=32), _phone])
 
@@ -46,7 +47,8 @@ class CustomerSchema(Schema):
 
     @post_load
     def _normalize(self, data: dict, **_kwargs) -> dict:
-        data["name"] = data["name"].strip()
+        if data.get("name") is not None:
+            data["name"] = data["name"].strip()
         if data.get("email"):
             data["email"] = data["email"].strip()
         if data.get("phone"):
@@ -85,6 +87,7 @@ class ReservationSchema(Schema):
     collected_at = fields.String(allow_none=True)
     closed_at = fields.String(allow_none=True)
     cancelled_by = fields.String(allow_none=True, metadata={"description": "`shopper` or `store`."})
+    cancel_reason = fields.String(allow_none=True, metadata={"description": "The store's reason."})
 
 
 class CreatedReservationSchema(ReservationSchema):
@@ -107,6 +110,14 @@ class ReservationListSchema(Schema):
 class TokenArgs(Schema):
     token = fields.String(load_default=None, metadata={
         "description": "The reservation token (prefer the `X-Reservation-Token` header)."})
+
+
+CANCEL_REASONS = ("not_collected", "changed_mind", "unavailable", "other")
+
+
+class CancelArgs(TokenArgs):
+    reason = fields.String(load_default=None, validate=validate.OneOf(CANCEL_REASONS), metadata={
+        "description": "Why the store cancels (ignored from the shopper): " + ", ".join(CANCEL_REASONS)})
 
 
 class DeliveryArgs(Schema):

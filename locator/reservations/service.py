@@ -92,6 +92,7 @@ def public(doc: dict, now: datetime | None = None) -> dict:
         "expires_at": doc["expires_at"], "updated_at": doc.get("updated_at"),
         "ready_at": doc.get("ready_at"), "collected_at": doc.get("collected_at"),
         "closed_at": doc.get("closed_at"), "cancelled_by": doc.get("cancelled_by"),
+        "cancel_reason": doc.get("cancel_reason"),
     }
 
 
@@ -213,7 +214,7 @@ def _get(es: Elasticsearch, config: Config, tenant: str, rid: str) -> dict:
 
 
 def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, action: str, *,
-               actor: str | None = None) -> dict:
+               actor: str | None = None, reason: str | None = None) -> dict:
     """Apply `action` (ready, collect, cancel, expire) to a reservation; 409 when not allowed."""
     for _attempt in range(MAX_STATUS_RETRIES):
         current = _get(es, config, tenant.tenant, rid)
@@ -241,6 +242,8 @@ def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, acti
             changes["collected_at"] = now.isoformat()
         if new == states.CANCELLED:
             changes["cancelled_by"] = actor or "store"
+            if reason:
+                changes["cancel_reason"] = reason
         try:
             es.update(index=current["_index"], id=rid, doc=changes,
                       if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])

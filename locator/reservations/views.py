@@ -9,13 +9,20 @@ from flask import current_app, request
 from locator.errors import NotFound, Unauthorized, ValidationFailed
 from locator.es import index_name
 from locator.http.apidoc import ServiceBlueprint
-from locator.http.auth import current_key, current_tenant, require_key
+from locator.http.auth import (
+    current_key,
+    current_tenant,
+    require_key,
+    require_store_scope,
+    require_visible_reservation,
+)
 from locator.http.es import get_es
 from locator.mappings import entity_id
 from locator.metrics import record_reservation
 from locator.reservations import service, states, sweeper, webhooks
 from locator.reservations.errors import InsufficientStock
 from locator.reservations.schemas import (
+    CancelArgs,
     CreatedReservationSchema,
     DeliveryArgs,
     DeliveryListSchema,
@@ -55,16 +62,26 @@ def _config():
 
 
 def _authorized(rid: str, token: str | None) -> dict:
-    """Return the reservation if this request may see it: secret key, or publishable + token."""
+    """Return the reservation if this request may see it: secret key, its store's store key, or
+    publishable key + token."""
     doc = service.get(get_es(), _config(), current_tenant().tenant, rid)
-    if current_key().is_secret:
-        return doc
+    if current_key().is_staff:
+        return require_visible_reservation(doc)
     token = request.headers.get(TOKEN_HEADER) or token
     if not token:
         raise Unauthorized(f"Send the reservation token in the {TOKEN_HEADER} header.")
     if not service.token_matches(doc, token):
         raise NotFound(f"No reservation {rid!r}.")  # indistinguishable from a missing one
     return doc
+
+
+def _managed_store(store_id: str) -> None:
+    """Check that the store is this tenant's (else 404) and that the key may manage it (else 403)."""
+    # Another tenant's store (or none) is a 404 like any other object, not an empty list.
+    if not get_es().exists(index=index_name(_config(), "stores"),
+                           id=entity_id(current_tenant().tenant, store_id)):
+        raise NotFound(f"No store {store_id!r}.")
+    require_store_scope(store_id)
 
 
 @blp.route("/reservations", methods=["POST"])
@@ -116,16 +133,21 @@ def get_reservation(args: dict, rid: str):
 
 
 @blp.route("/reservations/<rid>/cancel", methods=["POST"])
-@blp.arguments(TokenArgs, location="query")
+@blp.arguments(CancelArgs, location="query")
 @blp.response(200, ReservationSchema)
 @blp.alt_response(409, description="Not held or ready any more.")
 @blp.doc(parameters=[_TOKEN_DOC])
 @require_key()
 def cancel_reservation(args: dict, rid: str):
-    """Cancel a held or ready reservation (shopper with token, or store): the units are free at once."""
+    """Cancel a held or ready reservation (shopper with token, or store): the units are free at once.
+
+    The store may say why (`reason`: not_collected, changed_mind, unavailable, other).
+    """
     _authorized(rid, args["token"])
-    actor = "store" if current_key().is_secret else "shopper"
-    doc = service.transition(get_es(), _config(), current_tenant(), rid, states.CANCEL, actor=actor)
+    actor = "store" if current_key().is_staff else "shopper"
+    reason = args["reason"] if actor == "store" else None
+    doc = service.transition(get_es(), _config(), current_tenant(), rid, states.CANCEL, actor=actor,
+                             reason=reason)
     record_reservation("cancelled")
     visibility.request_refresh(current_app.config["LOCATOR"])
     return service.public(doc)
@@ -134,9 +156,10 @@ def cancel_reservation(args: dict, rid: str):
 @blp.route("/reservations/<rid>/ready", methods=["POST"])
 @blp.response(200, ReservationSchema)
 @blp.alt_response(409, description="Not held any more.")
-@require_key("secret")
+@require_key("secret", "store")
 def ready_reservation(rid: str):
     """Mark a held reservation ready for pick-up (store)."""
+    _authorized(rid, None)
     doc = service.transition(get_es(), _config(), current_tenant(), rid, states.READY_ACTION)
     record_reservation("ready")
     return service.public(doc)
@@ -145,13 +168,14 @@ def ready_reservation(rid: str):
 @blp.route("/reservations/<rid>/collect", methods=["POST"])
 @blp.response(200, ReservationSchema)
 @blp.alt_response(409, description="Not ready (or expired, cancelled, collected already).")
-@require_key("secret")
+@require_key("secret", "store")
 def collect_reservation(rid: str):
     """Record the hand-over of a ready reservation (store).
 
     The held units keep counting until the till reports a count taken at or after the
     collection (`PUT /v1/stock` with `as_of` ≥ `collected_at`), which already has the sale.
     """
+    _authorized(rid, None)
     doc = service.transition(get_es(), _config(), current_tenant(), rid, states.COLLECT)
     record_reservation("collected")
     return service.public(doc)
@@ -160,13 +184,10 @@ def collect_reservation(rid: str):
 @blp.route("/stores/<store_id>/reservations")
 @blp.arguments(ReservationListArgs, location="query")
 @blp.response(200, ReservationListSchema)
-@require_key("secret")
+@require_key("secret", "store")
 def list_store_reservations(args: dict, store_id: str):
     """List a store's reservations, optionally by status, soonest expiry first."""
-    # Another tenant's store (or none) is a 404 like any other object, not an empty list.
-    if not get_es().exists(index=index_name(_config(), "stores"),
-                           id=entity_id(current_tenant().tenant, store_id)):
-        raise NotFound(f"No store {store_id!r}.")
+    _managed_store(store_id)
     total, docs = service.list_for_store(get_es(), _config(), current_tenant().tenant, store_id,
                                          args["status"], args["limit"], args["offset"])
     return {"total": total, "reservations": [service.public(d) for d in docs]}
@@ -174,9 +195,10 @@ def list_store_reservations(args: dict, store_id: str):
 
 @blp.route("/stores/<store_id>/reservations/by-code/<code>")
 @blp.response(200, ReservationSchema)
-@require_key("secret")
+@require_key("secret", "store")
 def reservation_by_code(store_id: str, code: str):
     """Find the open reservation holding a pick-up code at a store (case and dashes ignored)."""
+    _managed_store(store_id)
     return service.public(service.find_by_code(get_es(), _config(), current_tenant().tenant, store_id, code))
 
 

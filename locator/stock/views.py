@@ -10,7 +10,7 @@ from flask import current_app
 
 from locator.errors import ServiceUnavailable
 from locator.http.apidoc import ServiceBlueprint
-from locator.http.auth import current_tenant, require_key
+from locator.http.auth import current_tenant, require_key, require_store_scope
 from locator.http.es import get_es
 from locator.metrics import record_stock_outcomes
 from locator.stock import model, visibility
@@ -35,7 +35,7 @@ def _result(index: int, row: dict, outcome: RowOutcome) -> dict:
 @blp.response(200, StockBatchResultSchema)
 @blp.alt_response(503, description="Elasticsearch failed during the batch: rows not reported "
                   "`applied` may or may not be stored; send the same batch again (it is idempotent).")
-@require_key("secret")
+@require_key("secret", "store")
 def put_stock(args: dict, batch: dict):
     """Apply up to 1,000 counts `{store_id, sku, on_hand, as_of}` from a store system.
 
@@ -43,11 +43,15 @@ def put_stock(args: dict, batch: dict):
     fsync), `unchanged` (this count is stored already: sending a batch twice changes nothing),
     `stale` (older than the stored count; stock never goes back in time) or `rejected` with a
     reason. Searches see an applied count well within one second: the worker refreshes the
-    stock index 0.2 s after a write (writes meanwhile share the refresh).
+    stock index 0.2 s after a write (writes meanwhile share the refresh). A store key counts its
+    own store only: a batch naming another store is refused whole (403), nothing applied.
     """
     config = current_app.config["LOCATOR"]
     tenant = current_tenant().tenant
     rows = batch["rows"]
+    for row in rows:
+        raw = row.raw if isinstance(row, InvalidRow) else row
+        require_store_scope(_text(raw.get("store_id")) if isinstance(raw, dict) else None)
     valid = [(i, r) for i, r in enumerate(rows) if not isinstance(r, InvalidRow)]
     try:
         outcomes = apply_stock_batch(

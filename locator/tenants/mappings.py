@@ -16,7 +16,8 @@ KEYS = {
     "dynamic": "strict",
     "properties": {
         "tenant": {"type": "keyword"},
-        "kind": {"type": "keyword"},  # publishable | secret
+        "kind": {"type": "keyword"},  # publishable | secret | store
+        "store_id": {"type": "keyword"},  # store keys only
         "prefix": {"type": "keyword"},  # first characters, to tell keys apart in listings
         "origins": {"type": "keyword"},
         "revoked": {"type": "boolean"},

@@ -15,9 +15,10 @@ from locator.cache import MISSING, Cache
 from locator.config import Config
 from locator.errors import Conflict, NotFound, ValidationFailed
 from locator.es import index_name
+from locator.mappings import entity_id
 from locator.tenants.settings import TenantSettings
 
-KEY_KINDS = {"publishable": "pk", "secret": "sk"}
+KEY_KINDS = {"publishable": "pk", "secret": "sk", "store": "st"}
 # Tenant ids end up inside document ids (joined with \x1f) and in URLs: keep them plain.
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 PREFIX_LENGTH = 10
@@ -74,10 +75,20 @@ class ApiKey:
     revoked: bool = False
     prefix: str = ""
     created_at: str | None = None
+    store_id: str | None = None  # store keys: the one store whose reservations and counts they manage
 
     @property
     def is_secret(self) -> bool:
         return self.kind == "secret"
+
+    @property
+    def is_staff(self) -> bool:
+        """True for the retailer's own keys (secret or store): exact quantities, private answers."""
+        return self.kind in ("secret", "store")
+
+    def may_manage(self, store_id: str) -> bool:
+        """Return True when this key may act on `store_id`'s reservations and counts."""
+        return self.kind == "secret" or (self.kind == "store" and self.store_id == store_id)
 
 
 def now_iso() -> str:
@@ -154,17 +165,25 @@ def create_key(
     kind: str,
     origins: tuple[str, ...] = (),
     *,
+    store_id: str | None = None,
     plaintext: str | None = None,
     demo: bool = False,
 ) -> tuple[str, ApiKey]:
-    """Create a key and return (plaintext, key); the plaintext is not stored anywhere."""
+    """Create a key and return (plaintext, key); the plaintext is not stored anywhere.
+
+    A store key (`kind="store"`) needs the `store_id` of one of the tenant's stores.
+    """
     if kind not in KEY_KINDS:
-        raise ValidationFailed(f"unknown key kind {kind!r}; use publishable or secret")
+        raise ValidationFailed(f"unknown key kind {kind!r}; use publishable, secret or store")
     if origins and kind != "publishable":
-        # A secret key must never live in a browser, so it has no browser origins.
+        # Secret and store keys are refused from other origins, so they have no browser origins.
         raise ValidationFailed("only publishable keys have allowed origins")
+    if (kind == "store") != bool(store_id):
+        raise ValidationFailed("a store key needs --store (and only a store key has one)")
     origins = tuple(dict.fromkeys(normalize_origin(o) for o in origins))
     get_tenant(es, config, tenant)
+    if store_id and not es.exists(index=index_name(config, "stores"), id=entity_id(tenant, store_id)):
+        raise NotFound(f"tenant {tenant!r} has no store {store_id!r}")
     plaintext = plaintext or f"{KEY_KINDS[kind]}_{secrets.token_urlsafe(24)}"
     key_id = hash_key(plaintext)
     es.index(
@@ -178,10 +197,12 @@ def create_key(
             "revoked": False,
             "created_at": now_iso(),
             "demo": demo,
+            **({"store_id": store_id} if store_id else {}),
         },
         refresh=True,
     )
-    return plaintext, ApiKey(key_id, tenant, kind, origins, False, plaintext[:PREFIX_LENGTH])
+    return plaintext, ApiKey(key_id, tenant, kind, origins, False, plaintext[:PREFIX_LENGTH],
+                             store_id=store_id)
 
 
 def _key_from_doc(key_id: str, doc: dict) -> ApiKey:
@@ -193,6 +214,7 @@ def _key_from_doc(key_id: str, doc: dict) -> ApiKey:
         revoked=bool(doc.get("revoked")),
         prefix=doc.get("prefix", ""),
         created_at=doc.get("created_at"),
+        store_id=doc.get("store_id"),
     )
 
 

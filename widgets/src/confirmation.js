@@ -5,6 +5,7 @@
  */
 
 import { formatDateTime } from "./format.js";
+import { qrCode } from "./qr-code.js";
 import { h } from "./render.js";
 
 /**
@@ -50,6 +51,7 @@ export function confirmationView(ctx, reservation, actions) {
     row.address ? h("p", { class: "address", text: row.address }) : null,
     h("p", {}, h("span", { text: t("pickupCodeLabel") }), " ",
       h("strong", { class: "code", part: "pickup-code", text: reservation.pickup_code ?? "" })),
+    reservation.pickup_code ? qrCode(reservation.pickup_code, t("pickupQrLabel", { code: reservation.pickup_code })) : null,
     expires ? h("p", { part: "expiry", class: "expiry", text: expires }) : null,
     reservation.id ? h("p", { class: "hint", text: t("reservationRef", { id: reservation.id }) }) : null,
     h("p", { class: "error-text", part: "form-message", hidden: !reservation.message, text: reservation.message ?? "" }),

@@ -5,7 +5,7 @@
  * @module styles
  */
 
-const BASE = `
+export const BASE = `
 :host {
   all: initial !important;
   display: block !important;
@@ -126,6 +126,8 @@ export const LOCATOR_CSS = `${BASE}
 .hint { color: var(--_muted); font-size: 0.9em; }
 .form { display: grid; gap: 0.9em; margin-top: 0.75em; }
 .qty { max-width: 8em; }
+.qr { width: 10em; max-width: 100%; margin: 0.5em 0; }
+.qr svg { display: block; width: 100%; height: auto; }
 .code {
   display: inline-block; font-size: 1.8em; font-weight: 700; letter-spacing: 0.12em;
   font-family: var(--locator-code-font, ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace);
