@@ -75,6 +75,20 @@ class Config:
     webhook_retry_seconds: float = 30.0
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 5.0
+    # Whole attempt (connect, send, answer) and bytes read of an answer: a slow or chatty
+    # receiver ends its own attempt, never the sender.
+    webhook_deadline_seconds: float = 10.0
+    webhook_max_response_bytes: int = 65_536
+    # Development only: let webhook_url point at loopback, private or link-local addresses.
+    webhook_allow_private: bool = False
+    # Outgoing mail: smtp://[user:password@]host[:port] (STARTTLS when offered), smtps:// for
+    # implicit TLS, smtp+starttls:// to require STARTTLS. Unset: no email is sent.
+    smtp_url: str | None = None
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Store locator <no-reply@localhost>"
+    templates_dir: str | None = None  # a retailer's email templates, overriding the bundled ones
+    notify_threads: int = 4  # sender threads per worker (webhooks and emails), apart from the sweeper
+    demo_mail_dir: str | None = None  # the demo mail catcher's folder: /demo/mail lists it
     extra: dict = field(default_factory=dict)
 
     @property
@@ -118,6 +132,15 @@ class Config:
             "webhook_retry_seconds": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
             "webhook_max_attempts": _int("WEBHOOK_MAX_ATTEMPTS", 8),
             "webhook_timeout_seconds": float(_env("WEBHOOK_TIMEOUT_SECONDS", "5")),
+            "webhook_deadline_seconds": float(_env("WEBHOOK_DEADLINE_SECONDS", "10")),
+            "webhook_max_response_bytes": _int("WEBHOOK_MAX_RESPONSE_BYTES", 65_536),
+            "webhook_allow_private": _bool("WEBHOOK_ALLOW_PRIVATE", False),
+            "smtp_url": _env("SMTP_URL"),
+            "smtp_timeout_seconds": float(_env("SMTP_TIMEOUT_SECONDS", "10")),
+            "mail_from": _env("MAIL_FROM", "Store locator <no-reply@localhost>"),
+            "templates_dir": _env("TEMPLATES_DIR"),
+            "notify_threads": _int("NOTIFY_THREADS", 4),
+            "demo_mail_dir": _env("DEMO_MAIL_DIR"),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known
