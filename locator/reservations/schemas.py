@@ -59,6 +59,8 @@ class ReservationCreateSchema(Schema):
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(1, MAX_ITEMS),
                         metadata={"description": f"1 to {MAX_ITEMS} items, each sku once."})
     customer = fields.Nested(CustomerSchema, required=True)
+    lang = fields.String(load_default="en", validate=validate.OneOf(("fr", "en")), metadata={
+        "description": "The shopper's language (`fr` or `en`): the language of their emails."})
 
     @validates_schema
     def _unique_skus(self, data: dict, **_kwargs) -> None:
@@ -110,7 +112,9 @@ class TokenArgs(Schema):
 
 
 class DeliveryArgs(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(("pending", "delivered", "failed")))
+    status = fields.String(load_default=None,
+                           validate=validate.OneOf(("pending", "delivered", "failed", "skipped")))
+    channel = fields.String(load_default=None, validate=validate.OneOf(("webhook", "email")))
     reservation_id = fields.String(load_default=None)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
 
@@ -120,14 +124,21 @@ class AttemptSchema(Schema):
     status_code = fields.Integer(allow_none=True)
     error = fields.String(allow_none=True)
     duration_ms = fields.Float()
+    truncated = fields.Boolean(metadata={"description": "The answer was longer than the byte cap."})
 
 
 class DeliverySchema(Schema):
     id = fields.String()
+    channel = fields.String(metadata={"description": "`webhook` or `email`."})
     event = fields.String()
-    reservation_id = fields.String()
-    url = fields.String()
-    status = fields.String()
+    reservation_id = fields.String(allow_none=True)
+    url = fields.String(allow_none=True, metadata={"description": "Webhooks: the receiver."})
+    recipient = fields.String(allow_none=True, metadata={
+        "description": "Emails: `shopper` or `store` (the address itself is never listed)."})
+    template = fields.String(allow_none=True)
+    lang = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "pending, delivered, failed, or skipped (an "
+                                                    "email with no allowed time left or no address)."})
     attempt_count = fields.Integer()
     attempts = fields.List(fields.Nested(AttemptSchema))
     next_attempt_at = fields.String(allow_none=True)
