@@ -15,6 +15,7 @@ from locator.cache import MISSING, Cache
 from locator.config import Config
 from locator.errors import Conflict, NotFound, ValidationFailed
 from locator.es import index_name
+from locator.notifications.http_post import TargetRefused, resolve
 from locator.tenants.settings import TenantSettings
 
 KEY_KINDS = {"publishable": "pk", "secret": "sk"}
@@ -95,6 +96,7 @@ def create_tenant(
 ) -> Tenant:
     """Create a tenant; a tenant id that exists already is a conflict."""
     validate_tenant_id(tenant)
+    check_webhook_target(config, settings)
     try:
         es.create(
             index=index_name(config, "tenants"),
@@ -134,10 +136,23 @@ def list_tenants(es: Elasticsearch, config: Config) -> list[Tenant]:
     ]
 
 
+def check_webhook_target(config: Config, settings: TenantSettings) -> None:
+    """Refuse a webhook_url whose host resolves to a loopback, private or link-local address."""
+    if not settings.webhook_url:
+        return
+    try:
+        resolve(settings.webhook_url, config.webhook_allow_private)
+    except TargetRefused as exc:
+        raise ValidationFailed(f"Invalid tenant settings: webhook_url: {exc} (WEBHOOK_ALLOW_PRIVATE=1 "
+                               "allows it in development).", errors={"webhook_url": [str(exc)]}) from exc
+
+
 def update_settings(es: Elasticsearch, config: Config, tenant: str, **changes: object) -> Tenant:
     """Change some settings of a tenant."""
     current = get_tenant(es, config, tenant)
     settings = current.settings.updated(**changes)
+    if "webhook_url" in changes:
+        check_webhook_target(config, settings)
     es.update(
         index=index_name(config, "tenants"),
         id=tenant,
