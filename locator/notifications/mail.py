@@ -67,13 +67,13 @@ def build(*, sender: str, to: str, templates_dir: str | None, name: str, lang: s
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # transactional: no out-of-office answers
-    message["Content-Language"] = language(lang)
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
     if qr:
         html_part = message.get_payload()[1]
         html_part.add_related(qr_png(qr), "image", "png", cid=f"<{QR_CID}>",
                               filename="pickup-code.png", disposition="inline")
+    message["Content-Language"] = language(lang)  # after the parts: setting them clears Content-*
     return message
 
 
