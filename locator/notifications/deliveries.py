@@ -43,8 +43,9 @@ def register_wakeup(callback: Callable[[str], None]) -> None:
 
 def lease(config: Config) -> timedelta:
     """Return how long one attempt may own a delivery: longer than any attempt can last."""
+    # An SMTP exchange is about six round trips, each bounded by the SMTP timeout.
     longest = max(config.webhook_deadline_seconds, 6 * config.smtp_timeout_seconds)
-    return timedelta(seconds=max(60.0, 3 * longest))
+    return timedelta(seconds=3 * longest)
 
 
 def _alias(config: Config) -> str:

@@ -39,13 +39,15 @@ def mail_config(config, smtp_url: str, **changes):
 
 
 def open_store(es, config, tenant_id: str, *, timezone: str = "Europe/Paris", hours: str = "24/7",
-               notify_email: str | None = "store.s1@shop.example", skus: dict[str, int] | None = None) -> None:
+               notify_email: str | None = "store.s1@shop.example",
+               skus: dict[str, int] | None = None) -> None:
     skus = skus or {"SOFA": 5}
     seed(es, config, [store_doc(tenant_id, "S1", 48.85, 2.35, name="Boutique Bastille", timezone=timezone,
                                 opening_hours=hours, notify_email=notify_email, street="1 rue de la Roquette",
                                 postcode="75011", city="Paris")],
          [product_doc(tenant_id, sku, name="Canapé Lin") for sku in skus])
-    apply_stock_batch(es, config, tenant_id, [StockRow("S1", s, n, datetime.now(UTC)) for s, n in skus.items()])
+    rows = [StockRow("S1", sku, n, datetime.now(UTC)) for sku, n in skus.items()]
+    apply_stock_batch(es, config, tenant_id, rows)
 
 
 def reserve(es, config, tenant_id: str, lang: str = "fr", qty: int = 1):
