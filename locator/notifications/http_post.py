@@ -23,6 +23,10 @@ class TargetRefused(ValueError):
     """The URL points at an address the service must not call."""
 
 
+class Unresolvable(TargetRefused):
+    """The host has no address (now): an attempt fails, a setting may still name it."""
+
+
 @dataclass(frozen=True)
 class Answer:
     status_code: int | None
@@ -45,7 +49,7 @@ def resolve(url: str, allow_private: bool) -> tuple[str, int, str]:
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise TargetRefused(f"cannot resolve {parts.hostname}") from exc
+        raise Unresolvable(f"cannot resolve {parts.hostname}") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     refused = [str(a) for a in addresses if _forbidden(a)]
     if refused and not allow_private:

@@ -15,7 +15,7 @@ from locator.cache import MISSING, Cache
 from locator.config import Config
 from locator.errors import Conflict, NotFound, ValidationFailed
 from locator.es import index_name
-from locator.notifications.http_post import TargetRefused, resolve
+from locator.notifications.http_post import TargetRefused, Unresolvable, resolve
 from locator.tenants.settings import TenantSettings
 
 KEY_KINDS = {"publishable": "pk", "secret": "sk"}
@@ -137,11 +137,16 @@ def list_tenants(es: Elasticsearch, config: Config) -> list[Tenant]:
 
 
 def check_webhook_target(config: Config, settings: TenantSettings) -> None:
-    """Refuse a webhook_url whose host resolves to a loopback, private or link-local address."""
-    if not settings.webhook_url:
+    """Refuse a webhook_url whose host resolves to a loopback, private or link-local address.
+
+    A host that does not resolve yet is accepted: each attempt checks again before connecting.
+    """
+    if not settings.webhook_url or config.webhook_allow_private:
         return
     try:
-        resolve(settings.webhook_url, config.webhook_allow_private)
+        resolve(settings.webhook_url, allow_private=False)
+    except Unresolvable:
+        return
     except TargetRefused as exc:
         raise ValidationFailed(f"Invalid tenant settings: webhook_url: {exc} (WEBHOOK_ALLOW_PRIVATE=1 "
                                "allows it in development).", errors={"webhook_url": [str(exc)]}) from exc
