@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +64,7 @@ def build(*, sender: str, to: str, templates_dir: str | None, name: str, lang: s
     message["Subject"] = rendered.subject
     message["From"] = sender
     message["To"] = to
+    message["Date"] = formatdate(usegmt=True)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # transactional: no out-of-office answers
