@@ -36,9 +36,11 @@ test: setup system-deps browser-deps ## Set everything up and run the whole test
 
 setup: venv widgets
 
-system-deps: ## Install the system packages the service runs with (Redis), when missing
+system-deps: ## Install the system packages the service runs with (Redis; openssl for the TLS mail test), when missing
 	@command -v redis-server >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; }
+	@command -v openssl >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl; }
 
 browser-deps: ## Install Debian's Chromium for the browser tests, when missing (browser downloads fail here)
 	@test -x /usr/bin/chromium || { apt-get update -qq && \

@@ -85,6 +85,7 @@ class Config:
     # implicit TLS, smtp+starttls:// to require STARTTLS. Unset: no email is sent.
     smtp_url: str | None = None
     smtp_timeout_seconds: float = 10.0
+    smtp_ca_certs: str | None = None  # CA bundle of a relay with a private certificate
     mail_from: str = "Store locator <no-reply@localhost>"
     templates_dir: str | None = None  # a retailer's email templates, overriding the bundled ones
     notify_threads: int = 4  # sender threads per worker (webhooks and emails), apart from the sweeper
@@ -137,6 +138,7 @@ class Config:
             "webhook_allow_private": _bool("WEBHOOK_ALLOW_PRIVATE", False),
             "smtp_url": _env("SMTP_URL"),
             "smtp_timeout_seconds": float(_env("SMTP_TIMEOUT_SECONDS", "10")),
+            "smtp_ca_certs": _env("SMTP_CA_CERTS"),
             "mail_from": _env("MAIL_FROM", "Store locator <no-reply@localhost>"),
             "templates_dir": _env("TEMPLATES_DIR"),
             "notify_threads": _int("NOTIFY_THREADS", 4),

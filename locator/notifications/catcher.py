@@ -2,8 +2,8 @@
 
 `locator mail catch` runs it (`make run` starts it and points `SMTP_URL` at it); `/demo/mail`
 lists what it caught (`messages`). Each message is one `.eml` file, written whole then renamed,
-so a reader never sees half a message. Loopback only, no TLS, no authentication unless
-`credentials` are given (then AUTH PLAIN/LOGIN is required, as a real relay would).
+so a reader never sees half a message. Loopback only; no TLS or authentication unless asked
+(`tls`, `credentials`: then STARTTLS and AUTH PLAIN/LOGIN are required, as a real relay does).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import ssl
 import time
 import uuid
 from dataclasses import dataclass
@@ -48,12 +49,17 @@ def _authenticator(credentials: tuple[str, str]):
 
 
 def start(folder: Path, host: str = "127.0.0.1", port: int = 1025,
-          credentials: tuple[str, str] | None = None) -> Controller:
-    """Start the catcher in a thread of this process; `.stop()` ends it."""
-    extra = {}
+          credentials: tuple[str, str] | None = None, tls: ssl.SSLContext | None = None) -> Controller:
+    """Start the catcher in a thread of this process; `.stop()` ends it.
+
+    With `tls`, STARTTLS is offered and required before anything else, as on a real relay.
+    """
+    extra: dict = {}
+    if tls:
+        extra = {"tls_context": tls, "require_starttls": True}
     if credentials:
-        extra = {"authenticator": _authenticator(credentials), "auth_required": True,
-                 "auth_require_tls": False}  # loopback only
+        extra |= {"authenticator": _authenticator(credentials), "auth_required": True,
+                  "auth_require_tls": tls is not None}
     controller = Controller(FolderHandler(folder), hostname=host, port=port, **extra)
     controller.start()
     return controller

@@ -195,13 +195,13 @@ def _send_email(config: Config, doc: dict, delivery_id: str) -> dict:
         message = mail.build(sender=doc["sender"], to=doc["to"], templates_dir=config.templates_dir,
                              name=doc["template"], lang=doc.get("lang") or "en",
                              context=doc.get("context") or {}, message_id=delivery_id, qr=doc.get("qr"))
-        smtp.send(smtp.parse_url(config.smtp_url), message, config.smtp_timeout_seconds)
+        smtp.send(smtp.parse_url(config.smtp_url), message, config.smtp_timeout_seconds, config.smtp_ca_certs)
         attempt["status_code"] = 250
     except smtplib.SMTPResponseException as exc:
         # Only the code and class: the server's text may quote the address.
         attempt.update(status_code=exc.smtp_code, error=f"{type(exc).__name__} {exc.smtp_code}")
         attempt["final"] = 500 <= exc.smtp_code < 600
-    except (smtplib.SMTPException, OSError, smtp.SmtpConfigError) as exc:
+    except (smtplib.SMTPException, OSError, smtp.SmtpConfigError) as exc:  # ssl errors are OSErrors
         attempt["error"] = type(exc).__name__
     except Exception as exc:  # noqa: BLE001 - a broken template: recorded, retried, never lost
         attempt["error"] = f"{type(exc).__name__} (template)"

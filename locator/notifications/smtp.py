@@ -45,9 +45,12 @@ def parse_url(url: str) -> SmtpServer:
                       unquote(parts.password) if parts.password else None)
 
 
-def send(server: SmtpServer, message: EmailMessage, timeout: float) -> None:
-    """Hand `message` to the server; raise smtplib/OSError exceptions when it is not accepted."""
-    context = ssl.create_default_context()
+def send(server: SmtpServer, message: EmailMessage, timeout: float, ca_certs: str | None = None) -> None:
+    """Hand `message` to the server; raise smtplib/OSError exceptions when it is not accepted.
+
+    The server's certificate is verified (system CAs, or `ca_certs`) whenever TLS is used.
+    """
+    context = ssl.create_default_context(cafile=ca_certs)
     if server.tls == "implicit":
         client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
     else:

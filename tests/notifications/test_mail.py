@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -92,6 +94,34 @@ def test_sent_through_a_real_smtp_server_with_authentication(tmp_path):
     [caught] = catcher.messages(tmp_path)
     assert caught.message["To"] == "camille@example.org"
     assert "data:image/png;base64," in caught.html and "cid:" not in caught.html
+
+
+@pytest.fixture
+def certificate(tmp_path) -> tuple[str, str]:
+    """A self-signed certificate for `localhost`, made with openssl (a relay's private CA)."""
+    cert, key = tmp_path / "relay.pem", tmp_path / "relay.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+@pytest.mark.filterwarnings("ignore:Session.login_data is deprecated")  # inside aiosmtpd itself
+def test_starttls_then_authentication_against_a_relay_that_requires_both(tmp_path, certificate):
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    port = free_port()
+    server = catcher.start(tmp_path / "mail", port=port, credentials=("relay", "pw"), tls=context)
+    try:
+        relay = smtp.parse_url(f"smtp+starttls://relay:pw@localhost:{port}")
+        with pytest.raises(ssl.SSLCertVerificationError):  # an unknown CA is never trusted
+            smtp.send(relay, _build("ready", "en"), timeout=10)
+        smtp.send(relay, _build("confirmation", "en", qr="7KQ2MX"), timeout=10, ca_certs=cert)
+    finally:
+        server.stop()
+    [caught] = catcher.messages(tmp_path / "mail")
+    assert caught.message["Subject"].startswith("Your reservation at Dupont Bastille")
 
 
 def test_smtp_url_forms():
