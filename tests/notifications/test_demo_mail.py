@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from locator.app import create_app
 from locator.reservations import webhooks
@@ -35,3 +36,11 @@ def test_a_reservation_is_followed_by_its_confirmation_on_the_page(es, config, s
     assert "data:image/png;base64," in shown.get_data(as_text=True)  # the QR code, inline
     assert "frame-ancestors 'self'" in shown.headers["Content-Security-Policy"]
     assert web.get("/demo/mail/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    # The deliveries endpoint lists the email beside the webhooks, by recipient kind only.
+    refresh(es, cfg)
+    listed = web.get("/v1/webhooks/deliveries", headers=tenant.headers("secret")).get_json()["deliveries"]
+    rows = [(d["channel"], d["recipient"], d["status"]) for d in listed]
+    assert rows == [("email", "shopper", "delivered")]
+    assert "camille" not in json.dumps(listed).lower()
+    only_webhooks = web.get("/v1/webhooks/deliveries?channel=webhook", headers=tenant.headers("secret"))
+    assert only_webhooks.get_json()["deliveries"] == []
