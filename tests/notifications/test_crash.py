@@ -81,8 +81,9 @@ def test_sigkill_loses_no_event_and_doubles_none(es, config, tmp_path, smtp_down
     env = {"RESERVATION_SWEEP_SECONDS": "1", "WEBHOOK_RETRY_SECONDS": "0.2", "WEBHOOK_MAX_ATTEMPTS": "60",
            "SMTP_URL": smtp_down.url,
            # Short attempts, so that the leases the killed workers held end soon (3 × 6 s).
-           "SMTP_TIMEOUT_SECONDS": "1", "WEBHOOK_DEADLINE_SECONDS": "2"}
+           "SMTP_TIMEOUT_SECONDS": "1", "WEBHOOK_DEADLINE_SECONDS": "2", "LOG_LEVEL": "DEBUG"}
     server = start_gunicorn(config, tmp_path, workers=2, **env)
+    logs = [server.log_path]
     answered: list[str] = []
     stop = threading.Event()
 
@@ -112,6 +113,7 @@ def test_sigkill_loses_no_event_and_doubles_none(es, config, tmp_path, smtp_down
     assert len(answered) >= 40
 
     server = start_gunicorn(config, tmp_path, workers=2, **env)
+    logs.append(server.log_path)
     smtp_down.start()
     hooks.start()
     try:
@@ -146,6 +148,11 @@ def test_sigkill_loses_no_event_and_doubles_none(es, config, tmp_path, smtp_down
     message_ids = Counter(m.message["Message-ID"] for m in smtp_down.messages())
     assert sorted(message_ids.values()) == [1] * (2 * len(held))  # each email sent once
     assert {mid.split("@")[0].strip("<") for mid in message_ids} == expected - hook_ids
+    # The failed and successful sends were logged at DEBUG without any address or name.
+    for log in logs:
+        text = log.read_text()
+        assert "request" in text and SHOPPER["email"] not in text and SHOPPER["name"] not in text
+        assert "store.s1@shop.example" not in text
 
 
 def test_the_sweeper_records_the_events_of_a_change_whose_process_died(es, config, smtp_server, monkeypatch):
