@@ -22,6 +22,7 @@ from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
 
 from locator.config import Config
 from locator.es import index_name
+from locator.metrics import record_delivery
 from locator.notifications import http_post, mail, signing, smtp, windows
 
 WEBHOOK, EMAIL = "webhook", "email"
@@ -127,6 +128,7 @@ def deliver(es: Elasticsearch, config: Config, delivery_id: str, secret_of: Secr
     else:
         status, next_at = PENDING, (datetime.now(UTC) + backoff(config, len(attempts))).isoformat()
     attempt.pop("final", None)
+    record_delivery(doc.get("channel") or WEBHOOK, status)
     changes = {"status": status, "attempts": attempts, "attempt_count": len(attempts),
                "next_attempt_at": next_at, "updated_at": datetime.now(UTC).isoformat()}
     return _finish(es, config, {**current, "_seq_no": leased["_seq_no"],

@@ -9,6 +9,7 @@ from locator.app import create_app
 from locator.reservations import webhooks
 from tests.conftest import make_tenant
 from tests.notifications.helpers import mail_config, open_store, refresh, reserve
+from tests.test_metrics import sample
 
 
 def test_the_page_exists_only_beside_the_mail_catcher(client):
@@ -25,7 +26,12 @@ def test_a_reservation_is_followed_by_its_confirmation_on_the_page(es, config, s
     open_store(es, cfg, tenant.id, notify_email=None)
     code = reserve(es, cfg, tenant.id, lang="fr").doc["pickup_code"]
     refresh(es, cfg)
+    before = web.get("/metrics").get_data(as_text=True)
     webhooks.deliver_due(es, cfg)
+    after = web.get("/metrics").get_data(as_text=True)
+    counted = {"channel": "email", "status": "delivered"}
+    name = "locator_delivery_attempts_total"
+    assert sample(after, name, **counted) - sample(before, name, **counted) == 1
     page = web.get("/demo/mail")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and f"code {code}" in html
