@@ -54,4 +54,4 @@ def reminder_time(created: datetime, expires: datetime, hours_before: float,
     if evening > created:
         return evening
     morning = next_morning(due, tz_name)
-    return morning if morning < expires - timedelta(minutes=15) else None
+    return morning if created < morning < expires - timedelta(minutes=15) else None
