@@ -87,6 +87,7 @@ class ReservationSchema(Schema):
     collected_at = fields.String(allow_none=True)
     closed_at = fields.String(allow_none=True)
     cancelled_by = fields.String(allow_none=True, metadata={"description": "`shopper` or `store`."})
+    lang = fields.String(metadata={"description": "The shopper's language (`fr` or `en`)."})
 
 
 class CreatedReservationSchema(ReservationSchema):

@@ -93,6 +93,7 @@ def public(doc: dict, now: datetime | None = None) -> dict:
         "expires_at": doc["expires_at"], "updated_at": doc.get("updated_at"),
         "ready_at": doc.get("ready_at"), "collected_at": doc.get("collected_at"),
         "closed_at": doc.get("closed_at"), "cancelled_by": doc.get("cancelled_by"),
+        "lang": doc.get("lang") or "en",
     }
 
 

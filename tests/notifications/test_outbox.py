@@ -35,6 +35,7 @@ def test_confirmation_to_the_shopper_in_french_and_the_store_told_once(es, confi
     open_store(es, cfg, tenant.id, timezone="America/Montreal")
     created = reserve(es, cfg, tenant.id, lang="fr")
     rid = created.doc["reservation_id"]
+    assert service.public(created.doc)["lang"] == "fr"  # the store sees the shopper's language too
     assert _send_all(es, cfg) == {"delivered": 2}
     by_to = {m.message["To"]: m for m in smtp_server.messages()}
     assert set(by_to) == {SHOPPER["email"], "store.s1@shop.example"}
