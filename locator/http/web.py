@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, render_template_string, send_from_directory
 
-from locator.notifications import catcher
+from locator.notifications import mailbox
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 bp = Blueprint("web", __name__)
@@ -53,7 +53,7 @@ def _mail_folder() -> Path:
 @bp.route("/demo/mail")
 def demo_mail():
     """List what the demo's mail catcher received (only when DEMO_MAIL_DIR is set)."""
-    return render_template_string(MAIL_PAGE, messages=catcher.messages(_mail_folder())), 200, {
+    return render_template_string(MAIL_PAGE, messages=mailbox.messages(_mail_folder())), 200, {
         "Cache-Control": "no-store"}
 
 
@@ -61,7 +61,7 @@ def demo_mail():
 def demo_mail_message(message_id: str):
     """Show one caught message's HTML part, its inline images included."""
     try:
-        caught = catcher.read(_mail_folder(), message_id)
+        caught = mailbox.read(_mail_folder(), message_id)
     except FileNotFoundError:
         abort(404)
     return caught.html, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from locator.notifications import catcher
+from locator.notifications import catcher, mailbox
 from tests.conftest import free_port
 
 
@@ -31,10 +31,10 @@ class SmtpServer:
             self.controller.stop()
             self.controller = None
 
-    def messages(self) -> list[catcher.Caught]:
-        return catcher.messages(self.folder, limit=10_000)
+    def messages(self) -> list[mailbox.Caught]:
+        return mailbox.messages(self.folder, limit=10_000)
 
-    def wait_for(self, predicate, what: str) -> list[catcher.Caught]:
+    def wait_for(self, predicate, what: str) -> list[mailbox.Caught]:
         # Sending is asynchronous by design; the bound only ends a broken run.
         for _ in range(600):
             found = self.messages()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from locator.notifications import catcher, mail, smtp
+from locator.notifications import catcher, mail, mailbox, smtp
 from locator.notifications.formatting import local_datetime, week_hours
 from tests.conftest import free_port
 
@@ -91,7 +91,7 @@ def test_sent_through_a_real_smtp_server_with_authentication(tmp_path):
         assert refused.value.smtp_code == 530
     finally:
         server.stop()
-    [caught] = catcher.messages(tmp_path)
+    [caught] = mailbox.messages(tmp_path)
     assert caught.message["To"] == "camille@example.org"
     assert "data:image/png;base64," in caught.html and "cid:" not in caught.html
 
@@ -120,7 +120,7 @@ def test_starttls_then_authentication_against_a_relay_that_requires_both(tmp_pat
         smtp.send(relay, _build("confirmation", "en", qr="7KQ2MX"), timeout=10, ca_certs=cert)
     finally:
         server.stop()
-    [caught] = catcher.messages(tmp_path / "mail")
+    [caught] = mailbox.messages(tmp_path / "mail")
     assert caught.message["Subject"].startswith("Your reservation at Dupont Bastille")
 
 
