@@ -10,6 +10,8 @@ TEST_ES_PORT ?= 9250
 # Redis holds the rate-limit counters shared by every gunicorn worker (scripts/redis.sh).
 REDIS_PORT ?= 6390
 TEST_REDIS_PORT ?= 6391
+# The demo's mail catcher (`locator mail catch`): what the demo sends is listed at /demo/mail.
+MAIL_PORT ?= 1025
 
 export PORT HOST
 
@@ -17,10 +19,12 @@ export PORT HOST
 
 run: setup system-deps ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
 	scripts/redis.sh start $(REDIS_PORT)
+	scripts/mailcatcher.sh start $(MAIL_PORT)
 	$(BIN)/locator es start
 	$(BIN)/locator demo load
 	@scripts/banner.sh $(HOST) $(PORT)
 	RATELIMIT_STORAGE_URI=$${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:$(REDIS_PORT)/0} \
+	  SMTP_URL=$${SMTP_URL:-smtp://127.0.0.1:$(MAIL_PORT)} DEMO_MAIL_DIR=$${DEMO_MAIL_DIR:-$(CURDIR)/.locator/mail} \
 	  exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: setup system-deps browser-deps ## Set everything up and run the whole test suite against a real node
@@ -32,9 +36,11 @@ test: setup system-deps browser-deps ## Set everything up and run the whole test
 
 setup: venv widgets
 
-system-deps: ## Install the system packages the service runs with (Redis), when missing
+system-deps: ## Install the system packages the service runs with (Redis; openssl for the TLS mail test), when missing
 	@command -v redis-server >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; }
+	@command -v openssl >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl; }
 
 browser-deps: ## Install Debian's Chromium for the browser tests, when missing (browser downloads fail here)
 	@test -x /usr/bin/chromium || { apt-get update -qq && \

@@ -21,6 +21,7 @@ def store_document(tenant: str, row: dict, location: dict, precision: str, timez
         "location": location,
         "location_precision": precision,
         "phone": row["phone"],
+        "notify_email": row.get("notify_email") or None,
         "timezone": timezone,
         "opening_hours": row["opening_hours"],
         "services": row["services"],

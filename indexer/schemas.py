@@ -49,6 +49,7 @@ class StoreRowSchema(RowSchema):
     lon = Coordinate(load_default=None,
                      validate=validate.Range(-180, 180, error="must be between -180 and 180"))
     phone = Text(load_default="")
+    notify_email = Text(load_default="", validate=validate.Email(error="must be an email address"))
     timezone = Text(load_default="")
     opening_hours = fields.Raw(load_default="")
     services = fields.Raw(load_default=list)

@@ -43,6 +43,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "lat": ("latitude",),
         "lon": ("lng", "long", "longitude"),
         "phone": ("phone_number", "telephone", "tel"),
+        "notify_email": ("notification_email", "notify", "store_email"),
         "timezone": ("time_zone", "tz"),
         "opening_hours": ("hours", "opening_times"),
         "services": ("service",),

@@ -91,6 +91,25 @@ class Config:
     webhook_retry_seconds: float = setting("WEBHOOK_RETRY_SECONDS", 30.0)
     webhook_max_attempts: int = setting("WEBHOOK_MAX_ATTEMPTS", 8)
     webhook_timeout_seconds: float = setting("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+    # Whole attempt (connect, send, answer) and bytes read of an answer: a slow or chatty
+    # receiver ends its own attempt, never the sender.
+    webhook_deadline_seconds: float = setting("WEBHOOK_DEADLINE_SECONDS", 10.0)
+    webhook_max_response_bytes: int = setting("WEBHOOK_MAX_RESPONSE_BYTES", 65_536)
+    # Development only: let webhook_url point at loopback, private or link-local addresses.
+    webhook_allow_private: bool = setting("WEBHOOK_ALLOW_PRIVATE", False)
+    # Outgoing mail: smtp://[user:password@]host[:port] (STARTTLS when offered), smtps:// for
+    # implicit TLS, smtp+starttls:// to require STARTTLS. Unset: no email is sent.
+    smtp_url: str | None = setting("SMTP_URL", None)
+    smtp_timeout_seconds: float = setting("SMTP_TIMEOUT_SECONDS", 10.0)
+    # CA bundle of a relay with a private certificate.
+    smtp_ca_certs: str | None = setting("SMTP_CA_CERTS", None)
+    mail_from: str = setting("MAIL_FROM", "Store locator <no-reply@localhost>")
+    # A retailer's email templates, overriding the bundled ones.
+    templates_dir: str | None = setting("TEMPLATES_DIR", None)
+    # Sender threads per worker (webhooks and emails), apart from the sweeper.
+    notify_threads: int = setting("NOTIFY_THREADS", 4)
+    # The demo mail catcher's folder: /demo/mail lists it.
+    demo_mail_dir: str | None = setting("DEMO_MAIL_DIR", None)
     # How often a store desk polls its pick-up list (a conditional GET, 304 when unchanged).
     desk_poll_seconds: int = setting("DESK_POLL_SECONDS", 2)
     extra: dict = field(default_factory=dict)

@@ -20,6 +20,7 @@ STORES = {
         # exact (from the file) or the geocoder's precision: address | postcode | city
         "location_precision": {"type": "keyword"},
         "phone": {"type": "keyword", "index": False},
+        "notify_email": {"type": "keyword", "index": False},  # told of new reservations
         "timezone": {"type": "keyword"},
         "opening_hours": {"type": "keyword", "index": False},
         "services": {"type": "keyword"},

@@ -66,6 +66,11 @@ class Metrics:
             "Reservation operations, by outcome (held, short, cancelled, collected, expired, ...).",
             ["outcome"],
         )
+        self.deliveries = Counter(
+            "locator_delivery_attempts_total",
+            "Webhook and email attempts, by channel and the delivery's status after it.",
+            ["channel", "status"],
+        )
 
 
 @cache
@@ -84,6 +89,11 @@ def record_stock_outcomes(counts: Mapping[str, int]) -> None:
 def record_reservation(outcome: str, count: int = 1) -> None:
     """Count one reservation operation's outcome, e.g. "held", "short", "cancelled"."""
     metrics().reservations.labels(outcome=outcome).inc(count)
+
+
+def record_delivery(channel: str, status: str) -> None:
+    """Count one delivery attempt (webhook or email) by the status it left the delivery in."""
+    metrics().deliveries.labels(channel=channel, status=status).inc()
 
 
 def es_operation(method: str, target: str) -> str:

@@ -10,6 +10,7 @@ Store locator is starting on $base
   Demo page      $base/demo
   Store desk     $base/desk   (sign in with the demo store key below)
   Store kiosk    $base/demo/kiosk
+  Sent mail      $base/demo/mail   (the demo mail catcher on SMTP port ${MAIL_PORT:-1025})
   Readiness      $base/readyz
   Demo keys      $(.venv/bin/locator demo keys | tr '\n' ' ')
   Demo data: real IKEA store locations (MIT, see demo/ATTRIBUTION.md); products, hours and stock are simulated.

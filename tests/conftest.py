@@ -40,8 +40,9 @@ def config() -> Config:
     """Configuration of this test session: its own index prefix on the test node."""
     port = int(os.environ.get("ES_PORT", TEST_ES_PORT))
     # Rate limits high enough for any test; tests/test_ratelimit.py sets its own small ones.
+    # Webhook receivers of the tests listen on 127.0.0.1 (tests/notifications checks the refusal).
     return Config.from_env(es_port=port, index_prefix=f"test-{uuid.uuid4().hex[:8]}",
-                           log_level="WARNING", key_cache_seconds=0.0,
+                           log_level="WARNING", key_cache_seconds=0.0, webhook_allow_private=True,
                            ratelimit_default="100000/minute", ratelimit_per_address="100000/minute",
                            ratelimit_failed_keys="100000/day")
 
@@ -81,7 +82,8 @@ def _env_for(config: Config) -> dict[str, str]:
            "ES_HOME": str(config.es_home), "LOG_LEVEL": "WARNING",
            "RATELIMIT_DEFAULT": config.ratelimit_default,
            "RATELIMIT_PER_ADDRESS": config.ratelimit_per_address,
-           "RATELIMIT_FAILED_KEYS": config.ratelimit_failed_keys}
+           "RATELIMIT_FAILED_KEYS": config.ratelimit_failed_keys,
+           "WEBHOOK_ALLOW_PRIVATE": "1" if config.webhook_allow_private else "0"}
     if config.elasticsearch_url:
         env["ELASTICSEARCH_URL"] = config.elasticsearch_url
     return env

@@ -32,7 +32,8 @@ def ensure_tenant(cli: CliContext) -> bool:
     except NotFound:
         pass
     service.create_tenant(cli.es, cli.config, demo_data.DEMO_TENANT, "Demo retailer (IKEA stores)",
-                          TenantSettings(expose_quantities=True))
+                          TenantSettings(expose_quantities=True, notify_email="magasin@demo.example",
+                                         mail_from="Démo IKEA <reservations@demo.example>"))
     service.create_key(cli.es, cli.config, demo_data.DEMO_TENANT, "publishable",
                        plaintext=demo_data.DEMO_PUBLISHABLE_KEY, demo=True)
     service.create_key(cli.es, cli.config, demo_data.DEMO_TENANT, "secret",

@@ -7,6 +7,7 @@ import click
 from indexer.cli import index
 from locator.cli.demo import demo
 from locator.cli.es import es
+from locator.cli.mail import mail
 from locator.cli.setup import reset, setup
 from locator.cli.tenants import keys, tenants
 from locator.reservations.cli import reservations
@@ -18,5 +19,5 @@ def main() -> None:
     """Store locator and local availability service."""
 
 
-for command in (es, setup, reset, demo, tenants, keys, index, reservations):
+for command in (es, setup, reset, demo, tenants, keys, index, reservations, mail):
     main.add_command(command)

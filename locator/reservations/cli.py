@@ -34,28 +34,30 @@ def purge_command(cli: CliContext) -> None:
 
 @reservations.group("webhooks")
 def webhooks_group() -> None:
-    """Webhook deliveries: send the due ones, list attempts."""
+    """Deliveries of webhooks and emails: send the due ones, list attempts."""
 
 
 @webhooks_group.command("deliver")
 @pass_context
 def deliver_command(cli: CliContext) -> None:
-    """Attempt every webhook delivery that is due now."""
+    """Attempt every delivery (webhook or email) that is due now."""
     counts = deliver_due(cli.es, cli.config)
     click.echo(" ".join(f"{status}={n}" for status, n in sorted(counts.items())) or "nothing due")
 
 
 @webhooks_group.command("list")
 @click.option("--tenant", help="Only this tenant's deliveries.")
-@click.option("--status", type=click.Choice(["pending", "delivered", "failed"]))
+@click.option("--status", type=click.Choice(["pending", "delivered", "failed", "skipped"]))
+@click.option("--channel", type=click.Choice(["webhook", "email"]), help="Only webhooks or only emails.")
 @click.option("--reservation", "reservation_id", help="Only the deliveries of this reservation.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, with every attempt.")
 @pass_context
-def list_command(cli: CliContext, tenant: str | None, status: str | None, reservation_id: str | None,
-                 limit: int, as_json: bool) -> None:
-    """List webhook deliveries, newest first."""
-    for delivery in list_deliveries(cli.es, cli.config, tenant, status=status,
+def list_command(cli: CliContext, tenant: str | None, status: str | None, channel: str | None,
+                 reservation_id: str | None, limit: int, as_json: bool) -> None:
+    """List deliveries (webhooks and emails), newest first: id, tenant, channel, event, reservation,
+    status, attempts, last outcome."""
+    for delivery in list_deliveries(cli.es, cli.config, tenant, status=status, channel=channel,
                                     reservation_id=reservation_id, limit=limit):
         if as_json:
             click.echo(json.dumps(delivery))
@@ -63,5 +65,7 @@ def list_command(cli: CliContext, tenant: str | None, status: str | None, reserv
         last = (delivery.get("attempts") or [{}])[-1]
         outcome = last.get("status_code") or last.get("error") or "-"
         click.echo("\t".join(str(v) for v in (
-            delivery["id"], delivery["tenant"], delivery["event"], delivery["reservation_id"],
+            delivery["id"], delivery["tenant"],
+            delivery["channel"] + (f":{delivery['recipient']}" if delivery.get("recipient") else ""),
+            delivery["event"], delivery["reservation_id"],
             delivery["status"], delivery["attempt_count"], outcome)))

@@ -25,6 +25,13 @@ RESERVATIONS = {
         # True between a status change and the matching change of the holds in the stock
         # documents; the sweeper finishes the job when a crash interrupted it.
         "holds_pending": {"type": "boolean"},
+        # The outbox: events written in the same compare-and-set write as the change they
+        # report, removed once their deliveries are recorded (deterministic ids, so a crash in
+        # between records nothing twice).
+        "outbox": {"type": "keyword"},
+        "lang": {"type": "keyword"},  # fr | en: the shopper's language in the widget
+        "remind_at": {"type": "date"},  # when the "hold ends soon" email is due (never at night)
+        "reminded": {"type": "boolean"},
         "purged": {"type": "boolean"},
     },
 }
@@ -46,11 +53,22 @@ WEBHOOK_DELIVERIES = {
     "dynamic": "strict",
     "properties": {
         "tenant": {"type": "keyword"},
+        "channel": {"type": "keyword"},  # webhook | email (absent: webhook, recorded before emails)
         "event": {"type": "keyword"},
         "reservation_id": {"type": "keyword"},
         "url": {"type": "keyword", "index": False},
+        # Emails: rendered at each attempt from these. `to` and `context` are personal data,
+        # cleared purge_days after the delivery ends.
+        "recipient": {"type": "keyword"},  # shopper | store
+        "to": {"type": "keyword", "index": False},
+        "sender": {"type": "keyword", "index": False},
+        "template": {"type": "keyword"},
+        "lang": {"type": "keyword"},
+        "context": {"type": "object", "enabled": False},
+        "qr": {"type": "keyword", "index": False},
+        "window": {"type": "object", "enabled": False},
         "body": {"type": "keyword", "index": False},
-        "status": {"type": "keyword"},  # pending | delivered | failed
+        "status": {"type": "keyword"},  # pending | delivered | failed | skipped
         "attempts": {"type": "object", "enabled": False},
         "attempt_count": {"type": "integer"},
         "next_attempt_at": {"type": "date"},

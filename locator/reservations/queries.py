@@ -54,7 +54,14 @@ def purge_query(tenant: str, now: datetime, purge_days: float) -> dict:
                      "must_not": [{"term": {"purged": True}}]}}
 
 
-def due_deliveries_query(now: datetime) -> dict:
-    """Webhook deliveries waiting for their next attempt."""
-    return {"bool": {"filter": [{"term": {"status": "pending"}},
-                                {"range": {"next_attempt_at": {"lte": now.isoformat()}}}]}}
+def due_reminder_query(now: datetime) -> dict:
+    """Open reservations whose "hold ends soon" reminder is due and not given yet."""
+    return {"bool": {"filter": [{"terms": {"status": list(states.OPEN)}},
+                                {"range": {"remind_at": {"lte": now.isoformat()}}},
+                                {"range": {"expires_at": {"gt": now.isoformat()}}}],
+                     "must_not": [{"term": {"reminded": True}}]}}
+
+
+def outbox_query() -> dict:
+    """Reservations with events whose deliveries are not recorded yet (a crash interrupted)."""
+    return {"bool": {"filter": [{"exists": {"field": "outbox"}}]}}

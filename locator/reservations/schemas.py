@@ -61,6 +61,8 @@ class ReservationCreateSchema(Schema):
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(1, MAX_ITEMS),
                         metadata={"description": f"1 to {MAX_ITEMS} items, each sku once."})
     customer = fields.Nested(CustomerSchema, required=True)
+    lang = fields.String(load_default="en", validate=validate.OneOf(("fr", "en")), metadata={
+        "description": "The shopper's language (`fr` or `en`): the language of their emails."})
 
     @validates_schema
     def _unique_skus(self, data: dict, **_kwargs) -> None:
@@ -88,6 +90,7 @@ class ReservationSchema(Schema):
     closed_at = fields.String(allow_none=True)
     cancelled_by = fields.String(allow_none=True, metadata={"description": "`shopper` or `store`."})
     cancel_reason = fields.String(allow_none=True, metadata={"description": "The store's reason."})
+    lang = fields.String(metadata={"description": "The shopper's language (`fr` or `en`)."})
 
 
 class CreatedReservationSchema(ReservationSchema):
@@ -121,7 +124,9 @@ class CancelArgs(TokenArgs):
 
 
 class DeliveryArgs(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(("pending", "delivered", "failed")))
+    status = fields.String(load_default=None,
+                           validate=validate.OneOf(("pending", "delivered", "failed", "skipped")))
+    channel = fields.String(load_default=None, validate=validate.OneOf(("webhook", "email")))
     reservation_id = fields.String(load_default=None)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
 
@@ -131,14 +136,21 @@ class AttemptSchema(Schema):
     status_code = fields.Integer(allow_none=True)
     error = fields.String(allow_none=True)
     duration_ms = fields.Float()
+    truncated = fields.Boolean(metadata={"description": "The answer was longer than the byte cap."})
 
 
 class DeliverySchema(Schema):
     id = fields.String()
+    channel = fields.String(metadata={"description": "`webhook` or `email`."})
     event = fields.String()
-    reservation_id = fields.String()
-    url = fields.String()
-    status = fields.String()
+    reservation_id = fields.String(allow_none=True)
+    url = fields.String(allow_none=True, metadata={"description": "Webhooks: the receiver."})
+    recipient = fields.String(allow_none=True, metadata={
+        "description": "Emails: `shopper` or `store` (the address itself is never listed)."})
+    template = fields.String(allow_none=True)
+    lang = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "pending, delivered, failed, or skipped (an "
+                                                    "email with no allowed time left or no address)."})
     attempt_count = fields.Integer()
     attempts = fields.List(fields.Nested(AttemptSchema))
     next_attempt_at = fields.String(allow_none=True)

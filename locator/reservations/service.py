@@ -25,7 +25,8 @@ from locator.config import Config
 from locator.errors import NotFound, Unprocessable
 from locator.es import index_name
 from locator.mappings import entity_id
-from locator.reservations import codes, holds, states, webhooks
+from locator.notifications.windows import reminder_time
+from locator.reservations import codes, events, holds, states
 from locator.reservations.errors import (
     IdempotencyInProgress,
     InsufficientStock,
@@ -93,6 +94,7 @@ def public(doc: dict, now: datetime | None = None) -> dict:
         "ready_at": doc.get("ready_at"), "collected_at": doc.get("collected_at"),
         "closed_at": doc.get("closed_at"), "cancelled_by": doc.get("cancelled_by"),
         "cancel_reason": doc.get("cancel_reason"),
+        "lang": doc.get("lang") or "en",
     }
 
 
@@ -100,16 +102,17 @@ def _alias(config: Config) -> str:
     return index_name(config, "reservations")
 
 
-def _check_store(es: Elasticsearch, config: Config, tenant: str, store_id: str) -> None:
+def _check_store(es: Elasticsearch, config: Config, tenant: str, store_id: str) -> dict:
     try:
         store = es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id),
-                       source_includes=["status"])["_source"]
+                       source_includes=["status", "timezone"])["_source"]
     except NotFoundError as exc:
         raise Unprocessable(f"Unknown store_id {store_id!r}.",
                             errors={"store_id": [f"Unknown store {store_id!r}."]}) from exc
     if store.get("status") == "temporarily_closed":
         # Availability shows such a store as supplying nothing; a hold there could not be collected.
         raise StoreClosed(f"Store {store_id!r} is temporarily closed; nothing was held.")
+    return store
 
 
 def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: str, body: dict) -> Created:
@@ -117,12 +120,14 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
     rid = reservation_id(tenant.tenant, idempotency_key)
     fingerprint = request_hash(body)
     token = shopper_token(tenant.tenant, idempotency_key, rid)
-    _check_store(es, config, tenant.tenant, body["store_id"])
+    store = _check_store(es, config, tenant.tenant, body["store_id"])
     now = datetime.now(UTC)
     expires_at = now + timedelta(hours=tenant.settings.hold_hours)
+    remind_at = reminder_time(now, expires_at, tenant.settings.reminder_hours_before, store.get("timezone"))
     doc = {
         "tenant": tenant.tenant, "reservation_id": rid, "store_id": body["store_id"],
         "status": states.PENDING, "items": body["items"], "customer": body["customer"],
+        "lang": body.get("lang") or "en", "remind_at": remind_at.isoformat() if remind_at else None,
         "idempotency_key": hashlib.sha256(idempotency_key.encode()).hexdigest(),
         "request_hash": fingerprint, "token_hash": hash_token(token), "created_at": now.isoformat(),
         "expires_at": expires_at.isoformat(), "updated_at": now.isoformat(), "holds_pending": False,
@@ -159,7 +164,9 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
             listed = ", ".join(f"{s.sku} ({s.available} of {s.requested})" for s in shorts)
             raise InsufficientStock(f"Not enough stock at store {body['store_id']}: {listed}. "
                                     "Nothing was held.", items=[s.to_dict() for s in shorts])
-        changes = {"status": states.HELD, "pickup_code": code, "updated_at": datetime.now(UTC).isoformat()}
+        # The event goes in the same write as the change it reports (see `events`).
+        changes = {"status": states.HELD, "pickup_code": code, "updated_at": datetime.now(UTC).isoformat(),
+                   "outbox": events.with_event(doc, "reservation.created")}
         # Compare-and-set against our own creation: if a repeat took this creation over (it ran
         # past PENDING_GRACE), the repeat owns the reservation now.
         es.update(index=mine["_index"], id=rid, doc=changes,
@@ -172,7 +179,7 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
         _abandon_quietly(es, config, rid, mine)
         raise
     doc.update(changes)
-    webhooks.emit_quietly(es, config, tenant.settings, "reservation.created", doc)
+    events.dispatch_quietly(es, config, tenant, rid)
     return Created(doc, token, replayed=False)
 
 
@@ -233,7 +240,8 @@ def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, acti
         if new is None:
             raise InvalidTransition(f"A {status} reservation cannot be {PAST[action]}.",
                                     reservation_status=status)
-        changes: dict = {"status": new, "updated_at": now.isoformat()}
+        changes: dict = {"status": new, "updated_at": now.isoformat(),
+                         "outbox": events.with_event(doc, f"reservation.{new}")}
         if new == states.READY:
             changes["ready_at"] = now.isoformat()
         if new in states.CLOSED:
@@ -259,7 +267,7 @@ def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, acti
                 # did happen, so it must not be told to retry it.
                 log.warning("hold change deferred to the sweeper: %s", type(exc).__name__,
                             extra={"reservation_id": rid})
-        webhooks.emit_quietly(es, config, tenant.settings, f"reservation.{new}", doc)
+        events.dispatch_quietly(es, config, tenant, rid)
         return doc
     raise InvalidTransition("The reservation changed too often meanwhile; retry.")
 

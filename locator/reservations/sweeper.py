@@ -1,27 +1,31 @@
-"""Periodic upkeep: expire holds, finish interrupted changes, purge personal data, send webhooks.
+"""Periodic upkeep: expire holds, finish interrupted changes, remind, dispatch events, purge.
 
 Correctness never waits for the sweeper: an expired hold stops counting the moment it expires
 (`model.hold_counts`), and a cancellation releases its holds in the request. The sweeper turns
 expired reservations into `expired` (with their webhook), removes their holds, repairs what a
-crash interrupted and sends due webhooks. Every step is a compare-and-set write, so several
-workers sweeping at once do each thing once. Runs from `locator reservations sweep` and in a
-daemon thread of every service worker, started on its first request.
+crash interrupted, adds the "hold ends soon" events, records the deliveries of events a crash
+left in an outbox (`events.dispatch`) and hands due deliveries to the sender pool. Every step
+is a compare-and-set write, so several workers sweeping at once do each thing once. Runs from
+`locator reservations sweep` and in a daemon thread of every service worker, started on its
+first request.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.metrics import record_reservation
-from locator.reservations import queries, service, states, webhooks
+from locator.notifications import deliveries
+from locator.notifications.pool import SenderPool
+from locator.reservations import events, queries, service, states, webhooks
 from locator.reservations.errors import InvalidTransition
 from locator.tenants.service import Tenant, get_tenant, list_tenants
 
@@ -40,7 +44,7 @@ def _ids(es: Elasticsearch, config: Config, query: dict) -> list[str]:
 def sweep(es: Elasticsearch, config: Config, now: datetime | None = None) -> dict[str, int]:
     """Expire due reservations, clean abandoned creations, finish interrupted hold changes."""
     now = now or datetime.now(UTC)
-    counts = {"expired": 0, "abandoned": 0, "repaired": 0}
+    counts = {"expired": 0, "abandoned": 0, "repaired": 0, "reminded": 0, "dispatched": 0}
     tenants: dict[str, Tenant] = {}
     alias = index_name(config, "reservations")
     for rid in _ids(es, config, queries.due_expiry_query(now)):
@@ -65,7 +69,30 @@ def sweep(es: Elasticsearch, config: Config, now: datetime | None = None) -> dic
         if doc.get("holds_pending"):
             service.finish_holds(es, config, doc)
             counts["repaired"] += 1
+    for rid in _ids(es, config, queries.due_reminder_query(now)):
+        if _remind(es, config, rid, now):
+            counts["reminded"] += 1
+    for rid in _ids(es, config, queries.outbox_query()):
+        doc = es.get(index=alias, id=rid)["_source"]
+        tenant = tenants.get(doc["tenant"]) or get_tenant(es, config, doc["tenant"])
+        tenants[doc["tenant"]] = tenant
+        counts["dispatched"] += events.dispatch(es, config, tenant, rid)
     return counts
+
+
+def _remind(es: Elasticsearch, config: Config, rid: str, now: datetime) -> bool:
+    """Add the "hold ends soon" event to a reservation still open, once (compare-and-set)."""
+    current = es.get(index=index_name(config, "reservations"), id=rid)
+    doc = current["_source"]
+    if doc.get("reminded") or states.effective_status(doc, now) not in states.OPEN:
+        return False
+    try:
+        es.update(index=current["_index"], id=rid,
+                  doc={"reminded": True, "outbox": events.with_event(doc, events.REMINDER)},
+                  if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
+    except ConflictError:
+        return False  # changed meanwhile: the next sweep decides again
+    return True
 
 
 def purge(es: Elasticsearch, config: Config, now: datetime | None = None) -> dict[str, int]:
@@ -89,49 +116,46 @@ def purge(es: Elasticsearch, config: Config, now: datetime | None = None) -> dic
             if response["errors"]:
                 raise RuntimeError("purge: some reservations could not be updated")
             purged[tenant.tenant] = purged.get(tenant.tenant, 0) + len(hits)
+        deliveries.purge_personal(es, config, tenant.tenant, tenant.settings.purge_days, now)
     return purged
 
 
 class BackgroundWorker:
-    """A daemon thread per service worker: sends new webhooks at once, sweeps every interval."""
+    """A daemon thread per service worker that sweeps every interval, and a pool that sends.
+
+    The sweeper's thread never sends: it hands due deliveries to the sender pool, whose threads
+    each spend at most one attempt's deadline on a receiver, so a stalled receiver delays
+    neither the sweep, the purge nor the other tenants' deliveries.
+    """
 
     PURGE_EVERY = 60  # sweeps between two purges
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._queue: queue.Queue[str] = queue.Queue()
+        self._es = make_client(config)
+        self.pool = SenderPool(self._es, config, webhooks.secret_lookup(self._es, config),
+                               config.notify_threads)
         self._thread = threading.Thread(target=self._run, name="reservations-worker", daemon=True)
 
     def start(self) -> None:
-        webhooks.register_wakeup(self._queue.put)
+        deliveries.register_wakeup(self.pool.submit)
         self._thread.start()
 
     def _run(self) -> None:
-        es = make_client(self.config)
-        interval = self.config.reservation_sweep_seconds
         passes = 0
-        next_sweep = datetime.now(UTC)
         while True:
-            timeout = max(0.0, (next_sweep - datetime.now(UTC)).total_seconds())
             try:
-                delivery_id = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                delivery_id = None
-            try:
-                if delivery_id:
-                    webhooks.deliver(es, self.config, delivery_id)
-                    continue
-                for outcome, count in sweep(es, self.config).items():
+                for outcome, count in sweep(self._es, self.config).items():
                     if count:
                         record_reservation(outcome, count)
-                webhooks.deliver_due(es, self.config)
+                for delivery_id in deliveries.due_ids(self._es, self.config, limit=self.pool.capacity):
+                    self.pool.submit(delivery_id)
                 if passes % self.PURGE_EVERY == 0:
-                    purge(es, self.config)
+                    purge(self._es, self.config)
                 passes += 1
             except Exception as exc:  # noqa: BLE001 - keep sweeping; the next pass retries
                 log.warning("reservations upkeep failed: %s", type(exc).__name__)
-            if not delivery_id:
-                next_sweep = datetime.now(UTC) + timedelta(seconds=interval)
+            time.sleep(self.config.reservation_sweep_seconds)
 
 
 _lock = threading.Lock()

@@ -207,8 +207,11 @@ def reservation_by_code(store_id: str, code: str):
 @blp.response(200, DeliveryListSchema)
 @require_key("secret")
 def list_webhook_deliveries(args: dict):
-    """List this tenant's webhook deliveries, newest first, with every attempt."""
+    """List this tenant's deliveries (webhooks and emails), newest first, with every attempt.
+
+    An email shows its `recipient` (`shopper` or `store`), never the address.
+    """
     return {"deliveries": webhooks.list_deliveries(get_es(), _config(), current_tenant().tenant,
-                                                   status=args["status"],
+                                                   status=args["status"], channel=args["channel"],
                                                    reservation_id=args["reservation_id"],
                                                    limit=args["limit"])}

@@ -16,6 +16,7 @@ from locator.config import Config
 from locator.errors import Conflict, NotFound, ValidationFailed
 from locator.es import index_name
 from locator.mappings import entity_id
+from locator.notifications.http_post import TargetRefused, Unresolvable, resolve
 from locator.tenants.settings import TenantSettings
 
 KEY_KINDS = {"publishable": "pk", "secret": "sk", "store": "st"}
@@ -106,6 +107,7 @@ def create_tenant(
 ) -> Tenant:
     """Create a tenant; a tenant id that exists already is a conflict."""
     validate_tenant_id(tenant)
+    check_webhook_target(config, settings)
     try:
         es.create(
             index=index_name(config, "tenants"),
@@ -145,10 +147,28 @@ def list_tenants(es: Elasticsearch, config: Config) -> list[Tenant]:
     ]
 
 
+def check_webhook_target(config: Config, settings: TenantSettings) -> None:
+    """Refuse a webhook_url whose host resolves to a loopback, private or link-local address.
+
+    A host that does not resolve yet is accepted: each attempt checks again before connecting.
+    """
+    if not settings.webhook_url or config.webhook_allow_private:
+        return
+    try:
+        resolve(settings.webhook_url, allow_private=False)
+    except Unresolvable:
+        return
+    except TargetRefused as exc:
+        raise ValidationFailed(f"Invalid tenant settings: webhook_url: {exc} (WEBHOOK_ALLOW_PRIVATE=1 "
+                               "allows it in development).", errors={"webhook_url": [str(exc)]}) from exc
+
+
 def update_settings(es: Elasticsearch, config: Config, tenant: str, **changes: object) -> Tenant:
     """Change some settings of a tenant."""
     current = get_tenant(es, config, tenant)
     settings = current.settings.updated(**changes)
+    if "webhook_url" in changes:
+        check_webhook_target(config, settings)
     es.update(
         index=index_name(config, "tenants"),
         id=tenant,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from locator.errors import ValidationFailed
 
 MASK = "***"
 MIN_WEBHOOK_SECRET = 16
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class TenantSettings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     purge_days: int = 30
+    mail_from: str | None = None  # sender of this retailer's emails (else MAIL_FROM)
+    notify_email: str | None = None  # stores without their own notify_email are told here
+    reminder_hours_before: float = 2.0  # shopper reminder before a hold ends; 0: none
 
     def __post_init__(self) -> None:
         errors = settings_errors(self)
@@ -81,6 +87,13 @@ def settings_errors(settings: TenantSettings) -> dict[str, str]:
         parts = urlsplit(str(settings.webhook_url))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             errors["webhook_url"] = "must be an http(s) URL"
+    for name in ("mail_from", "notify_email"):
+        value = getattr(settings, name)
+        if value is not None and not (isinstance(value, str) and _EMAIL.match(parseaddr(value)[1])):
+            errors[name] = "must be an email address"
+    hours = settings.reminder_hours_before
+    if not _number(hours, integer=False) or not 0 <= hours <= 24 * 30:
+        errors["reminder_hours_before"] = "must be a number of hours from 0 to 720"
     secret = settings.webhook_secret
     if secret is not None and (not isinstance(secret, str) or len(secret) < MIN_WEBHOOK_SECRET):
         errors["webhook_secret"] = f"must be at least {MIN_WEBHOOK_SECRET} characters"

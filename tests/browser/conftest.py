@@ -27,7 +27,8 @@ from locator import indices
 from locator.cli.main import main as cli
 from locator.config import Config
 from locator.es import index_name
-from tests.conftest import ROOT, LiveServer, _env_for, start_gunicorn, stop_gunicorn
+from locator.notifications import catcher
+from tests.conftest import ROOT, LiveServer, _env_for, free_port, start_gunicorn, stop_gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -99,9 +100,13 @@ def widget_server(widget_config: Config, es: Elasticsearch, widget_assets,
     with contextlib.chdir(work):
         result = CliRunner(env=_env_for(widget_config)).invoke(cli, ["demo", "load"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    live = start_gunicorn(widget_config, work)
+    # The demo's mail catcher, as `make run` has it: what the demo sends shows at /demo/mail.
+    mail = catcher.start(work / "mail", port=free_port())
+    live = start_gunicorn(widget_config, work, SMTP_URL=f"smtp://127.0.0.1:{mail.port}",
+                          DEMO_MAIL_DIR=str(work / "mail"))
     yield WidgetServer(live.url, live, es, index_name(widget_config, "stock"))
     stop_gunicorn(live)
+    mail.stop()
 
 
 @pytest.fixture(scope="session")

@@ -79,6 +79,20 @@ def test_reserve_end_to_end_then_check_through_the_api(page: Page, widget_server
     posts = [request for request in sent if request.url.endswith("/v1/reservations")]
     assert len(posts) == 1
     assert len(posts[0].headers["idempotency-key"]) >= 16
+    assert posts[0].post_data_json["lang"] == "fr"  # the shopper's emails follow the widget's language
+
+    # The confirmation email, as the demo's mail view shows it (in another tab).
+    mail = page.context.new_page()
+    subject = mail.get_by_role("heading", name=f"Votre réservation chez {store_name} : code {code}")
+    for _ in range(300):  # sent by the service's sender threads; bounded only so a broken run ends
+        mail.goto("/demo/mail")
+        if subject.count():
+            break
+        mail.wait_for_timeout(200)
+    expect(subject).to_be_visible()
+    expect(mail.frame_locator("article iframe").first.get_by_text(code, exact=True)).to_be_visible()
+    shot(mail, "reserve", "confirmation-email")
+    mail.close()
 
     # The API agrees: as the shopper (publishable key + token) and as the store (secret key).
     url = f"{widget_server.url}/v1/reservations/{detail['reservationId']}"

@@ -200,3 +200,16 @@ def test_a_full_load_that_breaks_midway_deletes_its_index(es, config, tenant, lo
         load("products", SAMPLES / "products.csv", tenant.id, full=True)
     assert aliases.live_index(es, alias) == live and aliases.versions(es, alias) == kept
     assert count(es, config, "products", tenant.id) == 3
+
+
+def test_a_stores_notify_email_is_loaded_and_a_bad_one_rejected(es, config, tenant, load, tmp_path):
+    path = tmp_path / "stores_notify.csv"
+    path.write_text("store_id,name,city,country,lat,lon,notification_email\n"
+                    "N1,Boutique Nord,Lille,FR,50.63,3.06,magasin.nord@shop.example\n"
+                    "N2,Boutique Sud,Nice,FR,43.70,7.26,not-an-address\n"
+                    "N3,Boutique Est,Metz,FR,49.12,6.18,\n", encoding="utf-8")
+    summary, messages = load("stores", path, tenant.id)
+    assert (summary.indexed, summary.rejected) == (2, 1)
+    assert "stores_notify.csv:3: notify_email: must be an email address" in "\n".join(messages)
+    assert get_store(es, config, tenant.id, "N1")["notify_email"] == "magasin.nord@shop.example"
+    assert get_store(es, config, tenant.id, "N3")["notify_email"] is None

@@ -70,7 +70,7 @@ export class ReserveController {
       return;
     }
     const sku = host._sku;
-    const body = reservationBody({ storeId: row.id, sku, form: state.form });
+    const body = reservationBody({ storeId: row.id, sku, form: state.form, lang: host._lang });
     const text = JSON.stringify(body);
     // A retry of the same request keeps its key, so that it can never hold twice.
     if (!state.attempt || state.attempt.body !== text) state.attempt = { body: text, key: idempotencyKey() };

@@ -63,13 +63,15 @@ export function validateReservation(form, maxQty) {
 
 /**
  * Build the body of POST /v1/reservations from a valid form.
- * @param {{storeId: string, sku: string, form: ReserveForm}} input
- * @returns {{store_id: string, items: {sku: string, qty: number}[], customer: Record<string, string>}}
+ * `lang` is the shopper's language in the widget: the language of their emails.
+ * @param {{storeId: string, sku: string, form: ReserveForm, lang?: string}} input
+ * @returns {{store_id: string, items: {sku: string, qty: number}[], customer: Record<string, string>, lang?: string}}
  */
-export function reservationBody({ storeId, sku, form }) {
+export function reservationBody({ storeId, sku, form, lang }) {
   const contact = parseContact(form.contact);
   /** @type {Record<string, string>} */
   const customer = { name: String(form.name).trim() };
   if (contact) customer[contact.kind] = contact.value;
-  return { store_id: storeId, items: [{ sku, qty: Number(form.qty) }], customer };
+  const body = { store_id: storeId, items: [{ sku, qty: Number(form.qty) }], customer };
+  return lang === "fr" || lang === "en" ? { ...body, lang } : body;
 }

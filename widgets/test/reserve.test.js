@@ -40,4 +40,7 @@ test("the request body matches POST /v1/reservations", () => {
   assert.deepEqual(reservationBody({
     storeId: "1", sku: "S", form: { qty: 1, name: "A", contact: "06 12 34 56 78", consent: true },
   }).customer, { name: "A", phone: "0612345678" });
+  const form = { qty: 1, name: "A", contact: "a@example.fr", consent: true };
+  assert.equal(reservationBody({ storeId: "1", sku: "S", form, lang: "fr" }).lang, "fr");
+  assert.equal("lang" in reservationBody({ storeId: "1", sku: "S", form, lang: "de" }), false);
 });
