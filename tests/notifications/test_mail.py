@@ -132,3 +132,16 @@ def test_smtp_url_forms():
     with pytest.raises(smtp.SmtpConfigError):
         smtp.parse_url("http://mail.example")
 
+
+
+@pytest.mark.parametrize("lang, greeting", [("fr", "Bonjour,"), ("en", "Hello,")])
+def test_a_reservation_without_a_name_is_greeted_without_one(lang, greeting):
+    # A kiosk asks for a contact only: no "Hello ," and no empty "Customer:" line.
+    context = {**_context("Europe/Paris", lang), "customer_name": ""}
+    for name in ("confirmation", "ready", "cancelled"):
+        message = mail.build(sender="shop@dupont.example", to="camille@example.org", templates_dir=None,
+                             name=name, lang=lang, context=context, message_id="r_test.x.shopper")
+        assert message.get_body(("plain",)).get_content().splitlines()[0] == greeting
+    store = mail.build(sender="shop@dupont.example", to="store@dupont.example", templates_dir=None,
+                       name="store_new", lang=lang, context=context, message_id="r_test.x.store")
+    assert "—" in store.get_body(("plain",)).get_content()
