@@ -36,6 +36,21 @@ def _default_es_home() -> Path:
     return Path.home() / ".local" / "share" / "locator-es"
 
 
+def _layout(spec: str, name: str, kind: str, tenant: str | None, default: int) -> int:
+    """Read "N,kind=N,kind.tenant=N": the most specific entry wins."""
+    values: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        key, _, raw = item.rpartition("=")
+        try:
+            values[key.strip()] = int(raw)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {item!r} is not N or kind=N") from exc
+    for key in (f"{kind}.{tenant}" if tenant else None, kind, ""):
+        if key is not None and key in values:
+            return values[key]
+    return default
+
+
 @dataclass(frozen=True)
 class Config:
     """Typed, frozen service configuration. `Config.from_env()` is the only reader of os.environ."""
@@ -53,6 +68,10 @@ class Config:
     es_version: str = "9.2.8"
     es_heap: str = "1g"
     index_prefix: str = "locator"
+    # Shards and replicas per index kind: "1" (every kind), "1,stock=3,stock.acme=12" (a kind, or
+    # one tenant's stock index); replicas "" = 0 on the local node, 1 on a cluster.
+    index_shards: str = "1"
+    index_replicas: str = ""
     # HTTP service.
     port: int = 8000
     log_level: str = "INFO"
@@ -86,6 +105,15 @@ class Config:
     def uses_local_node(self) -> bool:
         return self.elasticsearch_url is None
 
+    def shards(self, kind: str, tenant: str | None = None) -> int:
+        """Return the primary shard count of a new index of `kind` (for `tenant`'s stock)."""
+        return _layout(self.index_shards, "INDEX_SHARDS", kind, tenant, 1)
+
+    def replicas(self, kind: str, tenant: str | None = None) -> int:
+        """Return the replica count of `kind`: 0 on the local single node, else 1, unless set."""
+        return _layout(self.index_replicas, "INDEX_REPLICAS", kind, tenant,
+                       0 if self.uses_local_node else 1)
+
     @classmethod
     def from_env(cls, **overrides: object) -> Config:
         """Build the configuration from environment variables; keyword overrides win."""
@@ -101,6 +129,8 @@ class Config:
             "es_version": _env("ES_VERSION", "9.2.8"),
             "es_heap": _env("ES_HEAP", "1g"),
             "index_prefix": _env("INDEX_PREFIX", "locator"),
+            "index_shards": _env("INDEX_SHARDS", "1"),
+            "index_replicas": _env("INDEX_REPLICAS", ""),
             "port": _int("PORT", 8000),
             "log_level": _env("LOG_LEVEL", "INFO").upper(),
             "max_content_length": _int("MAX_CONTENT_LENGTH", 1_000_000),
