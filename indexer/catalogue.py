@@ -73,8 +73,8 @@ class CatalogueWriter(Writer):
             old = self.old.get(key)
             if same_content(old, doc):
                 self.ctx.summary.unchanged += 1
-                self.written.add(key)
                 if self.build is None:
+                    self.written.add(key)  # nothing to send: the live document is this row
                     continue
                 doc = old  # keeps its updated_at
                 outcome = "unchanged"
@@ -97,6 +97,8 @@ class CatalogueWriter(Writer):
             else:
                 if outcome == "unchanged":
                     summary.unchanged -= 1
+                # Refused like a rejected row: its live document is kept, never counted removed.
+                self.rejected_keys.add(row.data[self.key])
                 error = item.get("error") or {}
                 self.ctx.reject(row.line, row.raw, "", f"Elasticsearch refused it: "
                                 f"{error.get('type')}: {error.get('reason')}")
