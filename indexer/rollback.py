@@ -19,6 +19,7 @@ from elasticsearch import Elasticsearch
 
 from indexer import aliases, follow
 from indexer.bulk import action_line, source_line
+from indexer.stockload import STORE_COPY
 from locator.config import Config
 from locator.es import index_name
 from locator.stock import model
@@ -126,7 +127,7 @@ def back(old: dict | None, current: dict, load: str, now: datetime) -> dict | No
         if not from_file and newer:
             doc["on_hand"], doc["as_of"] = current["on_hand"], current["as_of"]
             doc["loaded_by"] = current.get("loaded_by")
-        for field in ("location", "store_status", "services"):
+        for field in STORE_COPY:
             doc[field] = current[field]  # the store as it is now
     doc["holds"] = holds
     doc["held"] = model.held_qty(holds, now)

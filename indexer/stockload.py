@@ -42,6 +42,8 @@ from locator.stock import model
 from locator.stock.model import store_fields
 from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stock_batch
 
+# What a stock document copies from its store (`model.store_fields`).
+STORE_COPY = ("location", "store_status", "services")
 # How far before a catch-up pass's start its successor looks again (writers' clocks and stamps).
 CLOCK_MARGIN = timedelta(seconds=120)
 _OUTCOME_FIELD = {"unknown store_id": "store_id", "unknown sku": "sku"}
@@ -266,8 +268,12 @@ class FullStockWriter(Writer):
 
 
 def merge_into(new: dict, live: dict, now: datetime) -> dict:
-    """Return the new document with the live one's holds, and its count when the live one is newer."""
-    doc = dict(new)
+    """Return the new document with the live one's holds and store, and its count when newer.
+
+    The store fields come from the live document: stores that changed during the load were
+    followed there (`indexer.follow`), after the load read its stores.
+    """
+    doc = {**new, **{name: live[name] for name in STORE_COPY if name in live}}
     if model.parse_time(live["as_of"]) > model.parse_time(new["as_of"]):
         doc["on_hand"], doc["as_of"] = live["on_hand"], live["as_of"]
         doc["loaded_by"] = live.get("loaded_by")

@@ -155,3 +155,21 @@ def test_a_store_elasticsearch_refuses_in_a_full_load_keeps_its_document_and_sto
     es.indices.refresh(index=index_name(config, "stores"))
     assert count(es, config, "stores", tenant, store_id="P01") == 1
     assert get_stock(es, config, tenant, "P01", "SKU-1")["on_hand"] == 12
+
+
+def test_a_store_closed_during_a_full_stock_load_is_closed_in_the_new_index(es, config, load, tmp_path,
+                                                                            monkeypatch):
+    tenant = retailer(es, config, load)
+    original = aliases.finish_build
+    closed = tmp_path / "closed.csv"
+    closed.write_text((SAMPLES / "stores.csv").read_text(encoding="utf-8").replace(
+        "click_and_collect|Parking,open", "click_and_collect|Parking,temporarily_closed"), encoding="utf-8")
+
+    def finish_then_close_a_store(es_, config_, kind, tenant_, name):
+        original(es_, config_, kind, tenant_, name)
+        summary, _ = load("stores", closed, tenant)  # incremental: P01's stock follows, in the live index
+        assert summary.stock_moved >= 1
+
+    monkeypatch.setattr(aliases, "finish_build", finish_then_close_a_store)
+    load("stock", write(tmp_path, "full.csv", ["P01,SKU-1,10,2026-11-25T10:00:00Z"]), tenant, full=True)
+    assert get_stock(es, config, tenant, "P01", "SKU-1")["store_status"] == "temporarily_closed"
