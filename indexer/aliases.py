@@ -71,7 +71,9 @@ def finish_build(es: Elasticsearch, config: Config, kind: str, tenant: str, name
     replicas = indices.index_settings(config, kind, tenant)["number_of_replicas"]
     es.indices.put_settings(index=name, settings={"number_of_replicas": replicas, "refresh_interval": None})
     es.indices.refresh(index=name)
-    health = es.cluster.health(index=name, wait_for_status="green", timeout=GREEN_TIMEOUT)
+    # A timeout answers 408 with the health as it is.
+    health = es.options(ignore_status=408).cluster.health(index=name, wait_for_status="green",
+                                                          timeout=GREEN_TIMEOUT)
     if health.get("timed_out") or health.get("status") != "green":
         raise RuntimeError(f"{name} is {health.get('status')} after {GREEN_TIMEOUT} "
                            f"({replicas} replica(s) asked: enough nodes?); the live index is kept")

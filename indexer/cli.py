@@ -74,6 +74,8 @@ def _run(cli: CliContext, kind: str, file: Path, **kwargs) -> None:
             from exc
     except (SourceError, EmptyLoad, LayoutOutdated) as exc:
         raise click.ClickException(str(exc)) from exc
+    except RuntimeError as exc:  # the load's own refusals (a build not green, a failed copy)
+        raise click.ClickException(f"{exc}; nothing was swapped") from exc
     except TransportConnectionError as exc:
         raise click.ClickException(f"cannot reach Elasticsearch at {cli.config.es_url} ({exc}); nothing "
                                    "was swapped: the live indices are as they were") from exc

@@ -8,10 +8,15 @@ store document Elasticsearch refuses in a full stores load.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from indexer import aliases
+from indexer.context import LoadOptions
+from indexer.loader import load_file
 from indexer.rollback import rollback
 from locator import indices
 from locator.es import index_name
@@ -173,3 +178,19 @@ def test_a_store_closed_during_a_full_stock_load_is_closed_in_the_new_index(es, 
     monkeypatch.setattr(aliases, "finish_build", finish_then_close_a_store)
     load("stock", write(tmp_path, "full.csv", ["P01,SKU-1,10,2026-11-25T10:00:00Z"]), tenant, full=True)
     assert get_stock(es, config, tenant, "P01", "SKU-1")["store_status"] == "temporarily_closed"
+
+
+def test_a_build_whose_replicas_cannot_be_assigned_is_never_swapped_in(es, config, load, tmp_path,
+                                                                       monkeypatch):
+    tenant = retailer(es, config, load)
+    alias = indices.stock_alias(config, tenant)
+    live = aliases.live_index(es, alias)
+    # One replica asked on a single node: the build stays yellow, and yellow is not enough.
+    monkeypatch.setattr(aliases, "GREEN_TIMEOUT", "1s")
+    replicated = dataclasses.replace(config, index_replicas="stock=1")
+    options = LoadOptions(tenant=tenant, full=True, progress=False, rejects_path=tmp_path / "r.csv")
+    with pytest.raises(RuntimeError, match="is yellow after 1s"):
+        load_file(es, replicated, "stock", write(tmp_path, "full.csv", ["P01,SKU-1,10,2026-11-25T10:00:00Z"]),
+                  options, echo=lambda _m: None)
+    assert aliases.live_index(es, alias) == live and aliases.versions(es, alias) == [live]
+    assert get_stock(es, config, tenant, "P01", "SKU-1")["on_hand"] == 12
