@@ -82,3 +82,11 @@ def test_a_write_without_routing_is_refused_rather_than_misplaced(es, sharded):
                  document={"tenant": tenant, "store_id": "S1", "sku": "A"})
     assert stock_routing("A,B") != stock_routing("A")  # a comma in a sku stays one routing value
     assert "," not in stock_routing("A,B")
+
+
+def test_setup_says_which_tenant_index_has_another_shard_count(es, sharded):
+    tenant = make_tenant(es, sharded).id
+    assert not [n for n in indices.layout_notes(es, sharded) if tenant in n]
+    bigger = dataclasses.replace(sharded, index_shards=f"1,stock=3,stock.{tenant}=6")
+    (note,) = [n for n in indices.layout_notes(es, bigger) if tenant in n]
+    assert "3 shard(s), INDEX_SHARDS asks 6" in note and f"--tenant {tenant} --full" in note
