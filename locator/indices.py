@@ -86,12 +86,17 @@ def ensure_index(es: Elasticsearch, config: Config, kind: str) -> bool:
     if es.indices.exists_alias(name=alias):
         put_mapping(es, alias, kind)
         return False
-    es.indices.create(
-        index=concrete_name(alias),
-        mappings=MAPPINGS[kind],
-        settings=index_settings(config, kind),
-        aliases={alias: {"is_write_index": True}},
-    )
+    try:
+        es.indices.create(
+            index=concrete_name(alias),
+            mappings=MAPPINGS[kind],
+            settings=index_settings(config, kind),
+            aliases={alias: {"is_write_index": True}},
+        )
+    except BadRequestError as exc:
+        # The client retries a create that timed out: the first attempt made this very index.
+        if exc.error != "resource_already_exists_exception":
+            raise
     return True
 
 
