@@ -115,6 +115,8 @@ class FullStockWriter(Writer):
     def begin(self) -> None:
         es, config = self.ctx.es, self.ctx.config
         tenant_query = {"term": {"tenant": self.tenant}}
+        # A stores or products load that just ended may not be searchable yet: its rows count.
+        es.indices.refresh(index=f"{index_name(config, 'stores')},{index_name(config, 'products')}")
         for hit in aliases.scan(es, index_name(config, "stores"), tenant_query,
                                 source=["store_id", "location", "status", "services"]):
             self.stores[hit["_source"]["store_id"]] = store_fields(hit["_source"])

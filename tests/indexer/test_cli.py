@@ -56,7 +56,7 @@ def test_stock_is_rolled_back_per_tenant(runner, tenant, tmp_path):
     for kind in ("stores", "products", "stock"):
         assert invoke(runner, kind, SAMPLES / f"{kind}.csv", "--tenant", tenant.id).exit_code == 0
     result = invoke(runner, "stock", SAMPLES / "stock.csv", "--tenant", tenant.id, "--full")
-    assert result.exit_code == 0 and "full load (alias swapped)" in result.output
+    assert result.exit_code == 0 and "full load (alias swapped)" in result.output, result.output
     result = runner.invoke(main, ["index", "rollback", "stock"])
     assert result.exit_code == 1 and "--tenant" in result.output
     result = runner.invoke(main, ["index", "rollback", "stock", "--tenant", tenant.id])
