@@ -49,7 +49,7 @@ from locator import indices
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.localnode import LocalNode
-from locator.mappings import stock_id
+from locator.mappings import stock_id, stock_routing
 from locator.tenants import service as tenants
 from locator.tenants.settings import TenantSettings
 
@@ -143,8 +143,9 @@ def raw_bodies(es, config: Config, tenant: str, stock: Path,
             doc = {"tenant": tenant, "store_id": store_id, "sku": sku, "location": store["location"],
                    "store_status": store["status"], "services": store["services"], "on_hand": int(on_hand),
                    "as_of": as_of, "holds": [], "held": 0, "updated_at": stamp}
-            lines += [action_line("index", "RAW_INDEX", stock_id(tenant, store_id, sku), version=version,
-                                  version_type="external_gte"), source_line(doc)]
+            lines += [action_line("index", "RAW_INDEX", stock_id(tenant, store_id, sku),
+                                  routing=stock_routing(sku), version=version, version_type="external_gte"),
+                      source_line(doc)]
             if len(lines) >= 2 * CHUNK:
                 offsets.append(_write_body(out, lines))
                 lines = []
@@ -159,9 +160,10 @@ def _write_body(out, lines: list[str]) -> tuple[int, int]:
     return start, out.tell() - start
 
 
-def run_raw(es, config: Config, bodies: Path, offsets: list[tuple[int, int]]) -> tuple[int, float]:
+def run_raw(es, config: Config, tenant: str, bodies: Path,
+            offsets: list[tuple[int, int]]) -> tuple[int, float]:
     """Send the pre-serialised bodies to a fresh index like a full load's; return (docs, seconds)."""
-    target = aliases.create_build(es, config, "stock")
+    target = aliases.create_build(es, config, "stock", tenant)
     client = es.options(request_timeout=600)
     placeholder = b'"_index":"RAW_INDEX"'
     replacement = f'"_index":"{target}"'.encode()
@@ -182,7 +184,7 @@ def run_raw(es, config: Config, bodies: Path, offsets: list[tuple[int, int]]) ->
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         sent = sum(pool.map(send, payloads))
-    aliases.finish_build(es, config, target)
+    aliases.finish_build(es, config, "stock", tenant, target)
     elapsed = time.perf_counter() - started
     es.indices.delete(index=target)
     return sent, elapsed
@@ -250,11 +252,11 @@ def main() -> None:
             print(f"documents: {docs:,} ({stores_label} × {products_label}; quantities simulated)")
 
             load_before = os.getloadavg()[0]
-            raw_docs, raw_first = run_raw(es, config, bodies, offsets)
+            raw_docs, raw_first = run_raw(es, config, tenant, bodies, offsets)
             print(f"raw _bulk, run 1: {raw_docs / raw_first:,.0f} docs/s ({raw_first:.1f} s)")
             print("locator index stock --full:")
             locator_seconds = run_locator(config, tenant, stock, work)
-            raw_docs2, raw_second = run_raw(es, config, bodies, offsets)
+            raw_docs2, raw_second = run_raw(es, config, tenant, bodies, offsets)
             print(f"raw _bulk, run 2: {raw_docs2 / raw_second:,.0f} docs/s ({raw_second:.1f} s)")
 
         raw_rate = (raw_docs / raw_first + raw_docs2 / raw_second) / 2

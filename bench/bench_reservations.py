@@ -50,8 +50,9 @@ from elasticsearch import ConflictError, Elasticsearch, helpers  # noqa: E402
 from locator import indices  # noqa: E402
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
+from locator.indices import stock_alias  # noqa: E402
 from locator.localnode import LocalNode  # noqa: E402
-from locator.mappings import entity_id, stock_id  # noqa: E402
+from locator.mappings import entity_id, stock_id, stock_ref, stock_routing  # noqa: E402
 from locator.tenants import service as tenants  # noqa: E402
 from locator.tenants.settings import TenantSettings  # noqa: E402
 
@@ -106,8 +107,9 @@ def seed(es: Elasticsearch, config: Config, stores: list[dict], products: list[d
     for store in stores:
         for product in products:
             hot = product["sku"] in HOT
-            actions.append({"_index": index_name(config, "stock"),
+            actions.append({"_index": stock_alias(config, TENANT),
                             "_id": stock_id(TENANT, store["store_id"], product["sku"]),
+                            "routing": stock_routing(product["sku"]),
                             "tenant": TENANT, "store_id": store["store_id"], "sku": product["sku"],
                             "location": store["location"], "store_status": "open", "services": [],
                             "on_hand": 1_000_000 if hot else 1000, "as_of": T0.isoformat(), "holds": [],
@@ -174,7 +176,8 @@ def api_reserve(url: str, pick) -> Call:
 
 def raw_reserve(es: Elasticsearch, config: Config, pick) -> Call:
     """The writes one reservation makes, straight to Elasticsearch, without the service."""
-    reservations, codes, stock = (index_name(config, k) for k in ("reservations", "pickup-codes", "stock"))
+    reservations, codes = (index_name(config, k) for k in ("reservations", "pickup-codes"))
+    stock = stock_alias(config, TENANT)
 
     def call(_session, rng: random.Random, n: int) -> str | None:
         store, sku = pick(rng)
@@ -187,13 +190,13 @@ def raw_reserve(es: Elasticsearch, config: Config, pick) -> Call:
             "tenant": "raw", "store_id": store, "pickup_code": rid[-6:], "reservation_id": rid})
         doc_id = stock_id(TENANT, store, sku)
         for _ in range(200):
-            current = es.get(index=stock, id=doc_id)
+            current = es.get(index=stock, id=doc_id, routing=stock_routing(sku))
             source = current["_source"]
             source["holds"] = [*source["holds"], {"reservation_id": rid, "qty": 1, "expires_at": expires,
                                                   "collected_at": None}]
             source["held"] = source["held"] + 1
             try:
-                es.index(index=current["_index"], id=doc_id, document=source,
+                es.index(index=current["_index"], id=doc_id, document=source, routing=stock_routing(sku),
                          if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
                 break
             except ConflictError:
@@ -227,22 +230,24 @@ def api_stock(url: str, batches: list[list[dict]]) -> Call:
 
 
 def raw_stock(es: Elasticsearch, config: Config, batches: list[list[dict]], cas: bool) -> Call:
-    alias = index_name(config, "stock")
+    alias = stock_alias(config, TENANT)
 
     def call(_session, _rng, n: int) -> str | None:
         rows = batches[n]
         ids = [stock_id(TENANT, r["store_id"], r["sku"]) for r in rows]
         operations: list[dict] = []
         if cas:
-            docs = es.mget(index=alias, ids=ids)["docs"]
+            refs = [stock_ref(TENANT, r["store_id"], r["sku"]) for r in rows]
+            docs = es.mget(index=alias, docs=refs)["docs"]
             for row, doc in zip(rows, docs, strict=True):
-                header = {"_index": doc["_index"], "_id": doc["_id"], "if_seq_no": doc["_seq_no"],
-                          "if_primary_term": doc["_primary_term"]}
+                header = {"_index": doc["_index"], "_id": doc["_id"], "routing": doc["_routing"],
+                          "if_seq_no": doc["_seq_no"], "if_primary_term": doc["_primary_term"]}
                 operations += [{"index": header},
                                {**doc["_source"], "on_hand": row["on_hand"], "as_of": row["as_of"]}]
         else:
             for row, doc_id in zip(rows, ids, strict=True):
-                operations += [{"update": {"_index": alias, "_id": doc_id}},
+                operations += [{"update": {"_index": alias, "_id": doc_id,
+                                           "routing": stock_routing(row["sku"])}},
                                {"doc": {"on_hand": row["on_hand"], "as_of": row["as_of"]}}]
         response = es.bulk(operations=operations)
         if not response["errors"]:
@@ -264,7 +269,7 @@ def raw_stock(es: Elasticsearch, config: Config, batches: list[list[dict]], cas:
 
 def visibility(samples: int, write, es: Elasticsearch, config: Config, store: str, base: int) -> dict:
     """Return p50/p99 of send-to-visible over `samples` single-row updates."""
-    alias = index_name(config, "stock")
+    alias = stock_alias(config, TENANT)
     rng = random.Random(SEED)
     latencies = []
     for n in range(samples):
@@ -363,9 +368,9 @@ def main(argv: list[str] | None = None) -> int:
             assert response.json()["summary"]["applied"] == 1, response.text
 
         def raw_write(value: int, n: int) -> None:
-            es.update(index=index_name(config, "stock"),
-                      id=stock_id(TENANT, visible_store, normal[-1 - n % len(normal)]),
-                      doc={"on_hand": value})
+            sku = normal[-1 - n % len(normal)]
+            es.update(index=stock_alias(config, TENANT), id=stock_id(TENANT, visible_store, sku),
+                      routing=stock_routing(sku), doc={"on_hand": value})
 
         results["visible"] = {"api": visibility(samples, api_write, es, config, visible_store, 5_000_000),
                               "raw": visibility(samples, raw_write, es, config, visible_store, 6_000_000)}

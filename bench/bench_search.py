@@ -53,9 +53,10 @@ from locator.availability.queries import StockSearch, stock_search_body  # noqa:
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
 from locator.geo import Point  # noqa: E402
+from locator.indices import stock_alias  # noqa: E402
 from locator.listing import HITS_FILTER_PATH  # noqa: E402
 from locator.localnode import LocalNode  # noqa: E402
-from locator.mappings import entity_id, stock_id  # noqa: E402
+from locator.mappings import entity_id, stock_id, stock_routing  # noqa: E402
 from locator.stores.queries import StoreSearch, store_search_body  # noqa: E402
 from locator.tenants import service as tenants  # noqa: E402
 from locator.tenants.settings import TenantSettings  # noqa: E402
@@ -159,7 +160,7 @@ def _stock_chunks(config: Config, stores: list[dict], products: list[dict], chun
     """Yield NDJSON bulk bodies of simulated stock documents (formatted by hand: 2M+ of them)."""
     rng = random.Random(SEED)
     now = datetime.now(UTC)
-    alias = index_name(config, "stock")
+    alias = stock_alias(config, TENANT)
     stamp = now.isoformat()
     buffer: list[str] = []
     for s in stores:
@@ -170,7 +171,8 @@ def _stock_chunks(config: Config, stores: list[dict], products: list[dict], chun
             on_hand = 0 if draw < 0.15 else rng.randint(1, 3) if draw < 0.35 else rng.randint(4, 40)
             as_of = (now - timedelta(minutes=rng.randint(0, 48 * 60))).replace(microsecond=0).isoformat()
             doc_id = json.dumps(stock_id(TENANT, s["store_id"], p["sku"]))
-            buffer.append(f'{{"index":{{"_index":"{alias}","_id":{doc_id}}}}}')
+            routing = stock_routing(p["sku"])
+            buffer.append(f'{{"index":{{"_index":"{alias}","_id":{doc_id},"routing":"{routing}"}}}}')
             buffer.append(
                 f'{{"tenant":"{TENANT}","store_id":{json.dumps(s["store_id"])},"sku":{json.dumps(p["sku"])},'
                 f'"location":{location},"store_status":"open","services":{services},"on_hand":{on_hand},'
@@ -185,7 +187,7 @@ def _stock_chunks(config: Config, stores: list[dict], products: list[dict], chun
 
 def index_stock(es, config: Config, stores: list[dict], products: list[dict]) -> int:
     """Bulk-load one stock document per (store, product) with two parallel senders."""
-    alias = index_name(config, "stock")
+    alias = stock_alias(config, TENANT)
     es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": "-1"}})
     total = len(stores) * len(products)
     started = time.monotonic()
@@ -245,8 +247,9 @@ def calls_for(kind: str, config: Config, stores: list[dict], products: list[dict
             api.append(Call("GET", "/v1/availability?" + urlencode({"sku": sku, "lat": lat, "lon": lon}),
                             None, key))
             body = stock_search_body(StockSearch(TENANT, (sku,), point, RADIUS_KM, 1), LIMIT + 1)
-            raw.append(Call("POST", f"/{index_name(config, 'stock')}/_search?filter_path={HITS_FILTER_PATH}",
-                            json.dumps(body).encode(), json_headers))
+            routing = body.pop("routing")  # a URL parameter, as the client sends it
+            raw.append(Call("POST", f"/{stock_alias(config, TENANT)}/_search?filter_path={HITS_FILTER_PATH}"
+                                    f"&routing={routing}", json.dumps(body).encode(), json_headers))
         else:
             api.append(Call("GET", "/v1/stores?" + urlencode({"lat": lat, "lon": lon}), None, key))
             body = store_search_body(StoreSearch(TENANT, point, RADIUS_KM), LIMIT + 1)

@@ -87,14 +87,17 @@ class BulkSender:
     def _complete(self, pending: _Pending) -> None:
         response = pending.future.result()  # transport errors abort the load, loudly
         items = [next(iter(item.values())) for item in response["items"]]
-        if response.get("errors"):
+        # Items refused for back-pressure go again, after a pause that doubles each time.
+        while response.get("errors") and pending.attempt < MAX_429_RETRIES:
             retry = [i for i, item in enumerate(items) if item.get("status") == 429]
-            if retry and pending.attempt < MAX_429_RETRIES:
-                time.sleep(0.5 * 2 ** pending.attempt)
-                lines = [line for i in retry for line in pending.lines[2 * i:2 * i + 2]]
-                again = self._es.bulk(operations="\n".join(lines) + "\n", refresh=self._refresh,
-                                      filter_path=FILTER_PATH)
-                for position, item in zip(retry, again["items"], strict=True):
-                    items[position] = next(iter(item.values()))
+            if not retry:
+                break
+            time.sleep(0.5 * 2 ** pending.attempt)
+            pending.attempt += 1
+            lines = [line for i in retry for line in pending.lines[2 * i:2 * i + 2]]
+            response = self._es.bulk(operations="\n".join(lines) + "\n", refresh=self._refresh,
+                                     filter_path=FILTER_PATH)
+            for position, item in zip(retry, response["items"], strict=True):
+                items[position] = next(iter(item.values()))
         self.sent_docs += len(items)
         pending.on_done(pending.context, items)

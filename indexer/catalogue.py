@@ -51,7 +51,7 @@ class CatalogueWriter(Writer):
         for hit in aliases.scan(es, self.alias, {"term": {"tenant": self.tenant}}):
             self.old[hit["_source"][self.key]] = hit["_source"]
         if self.ctx.options.full:
-            self.build = aliases.create_build(es, self.ctx.config, self.kind)
+            self.build = aliases.create_build(es, self.ctx.config, self.kind, self.tenant)
             if self.live:
                 aliases.copy_docs(es, self.live, self.build,
                                   {"bool": {"must_not": {"term": {"tenant": self.tenant}}}})
@@ -73,8 +73,8 @@ class CatalogueWriter(Writer):
             old = self.old.get(key)
             if same_content(old, doc):
                 self.ctx.summary.unchanged += 1
-                self.written.add(key)
                 if self.build is None:
+                    self.written.add(key)  # nothing to send: the live document is this row
                     continue
                 doc = old  # keeps its updated_at
                 outcome = "unchanged"
@@ -97,6 +97,8 @@ class CatalogueWriter(Writer):
             else:
                 if outcome == "unchanged":
                     summary.unchanged -= 1
+                # Refused like a rejected row: its live document is kept, never counted removed.
+                self.rejected_keys.add(row.data[self.key])
                 error = item.get("error") or {}
                 self.ctx.reject(row.line, row.raw, "", f"Elasticsearch refused it: "
                                 f"{error.get('type')}: {error.get('reason')}")
@@ -120,12 +122,13 @@ class CatalogueWriter(Writer):
         summary.removed += sum(1 for k in self.old if k not in self.written and k not in kept)
         if kept:
             summary.notes.append(f"{len(kept)} rejected {self.kind} kept their current document")
-        aliases.finish_build(es, self.ctx.config, self.build)
+        aliases.finish_build(es, self.ctx.config, self.kind, self.tenant, self.build)
         self._catch_up()
         aliases.swap(es, self.alias, self.live, self.build,
                      meta={"loaded_at": datetime.now(UTC).isoformat(), "tenant": self.tenant,
                            "source": str(self.ctx.source.path)})
         self.build = None
+        aliases.prune_quietly(es, self.alias, self.live, summary.notes)
         self.follow(removed | {k for k in self.old if k not in self.written and k not in kept})
 
     def abort(self) -> None:

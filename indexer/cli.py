@@ -14,10 +14,11 @@ from elastic_transport import ConnectionError as TransportConnectionError
 
 from indexer.context import EmptyLoad, LoadOptions, Summary
 from indexer.loader import load_file
-from indexer.rollback import NothingToRollBack, rollback
+from indexer.rollback import NothingToRollBack, TenantRequired, rollback
 from indexer.sources import FORMATS, SourceError
 from locator.cli.common import CliContext, pass_context
 from locator.errors import NotFound
+from locator.indices import LayoutOutdated
 from locator.tenants import service
 
 
@@ -71,8 +72,10 @@ def _run(cli: CliContext, kind: str, file: Path, **kwargs) -> None:
     except NotFound as exc:
         raise click.ClickException(f"unknown tenant {tenant!r} (create it with `locator tenants create`)") \
             from exc
-    except (SourceError, EmptyLoad) as exc:
+    except (SourceError, EmptyLoad, LayoutOutdated) as exc:
         raise click.ClickException(str(exc)) from exc
+    except RuntimeError as exc:  # the load's own refusals (a build not green, a failed copy)
+        raise click.ClickException(f"{exc}; nothing was swapped") from exc
     except TransportConnectionError as exc:
         raise click.ClickException(f"cannot reach Elasticsearch at {cli.config.es_url} ({exc}); nothing "
                                    "was swapped: the live indices are as they were") from exc
@@ -124,15 +127,16 @@ def stock(cli: CliContext, file: Path, **kwargs) -> None:
 
 @index.command("rollback")
 @click.argument("kind", type=click.Choice(["stores", "products", "stock"]))
+@click.option("--tenant", default=None, help="Whose stock load to undo (stock is kept per tenant).")
 @pass_context
-def rollback_command(cli: CliContext, kind: str) -> None:
-    """Serve the index the last full load of KIND replaced (holds are carried over)."""
+def rollback_command(cli: CliContext, kind: str, tenant: str | None) -> None:
+    """Serve the index the last full load of KIND replaced (holds and newer counts are kept)."""
     try:
-        done = rollback(cli.es, cli.config, kind)
-    except NothingToRollBack as exc:
+        done = rollback(cli.es, cli.config, kind, tenant)
+    except (NothingToRollBack, TenantRequired) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{kind}: now serving {done.to_index} (was {done.from_index}).")
     if done.carried:
-        click.echo(f"  {done.carried} stock documents with active holds carried over.")
+        click.echo(f"  {done.carried} stock documents carried over (holds as they are, counts pushed since).")
     if done.stock_moved or done.stock_deleted:
         click.echo(f"  stock documents moved back: {done.stock_moved}, deleted: {done.stock_deleted}.")

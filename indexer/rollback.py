@@ -1,11 +1,13 @@
 """`locator index rollback KIND`: serve the previous index again.
 
-The alias moves back to the index the last full load replaced (kept for this). What happened since
-is not all lost: for stock, the holds of active reservations in the current index are carried into
-the previous one first (a rollback never frees units that a shopper holds), with the newer count
-when the current one is newer (stock never goes back in time); for stores, stock documents follow
-the stores back to where they were, and stock of stores that do not exist in the previous index is
-deleted.
+The alias moves back to the index the last full load replaced (kept for this). Only that load is
+undone. For stock, which is one index per tenant, `--tenant` names whose load: the current index
+is write-blocked first (writers wait and write again through the alias), then every document of
+it is merged into the previous index: its holds as they are now (placed, released, collected
+since), and its count unless that count came from the load's own file (`loaded_by`): a count
+pushed since is kept, stock never goes back in time. Documents the load created from its file
+go, unless they hold units. For stores, stock documents follow the stores back to where they
+were, and stock of stores that do not exist in the previous index is deleted.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from elasticsearch import Elasticsearch
 
 from indexer import aliases, follow
 from indexer.bulk import action_line, source_line
-from indexer.stockload import merge_into
+from indexer.stockload import STORE_COPY
 from locator.config import Config
 from locator.es import index_name
+from locator.stock import model
 from locator.stock.model import store_fields
 
 
@@ -39,40 +42,97 @@ class Rollback:
     stock_deleted: int = 0
 
 
-def rollback(es: Elasticsearch, config: Config, kind: str) -> Rollback:
-    """Point the alias of `kind` back at its previous index; return what was done."""
-    alias = index_name(config, kind)
+class TenantRequired(Exception):
+    """Stock is rolled back one tenant at a time."""
+
+
+def rollback(es: Elasticsearch, config: Config, kind: str, tenant: str | None = None) -> Rollback:
+    """Point the alias of `kind` (a tenant's, for stock) back at its previous index."""
+    if kind == "stock" and not tenant:
+        raise TenantRequired("stock is rolled back per tenant: name it with --tenant")
+    alias = aliases.serving_alias(config, kind, tenant or "")
     live = aliases.live_index(es, alias)
     previous = aliases.previous_index(es, alias)
     if live is None or previous is None:
         raise NothingToRollBack(f"{alias}: no previous index to roll back to "
                                 f"(one is kept after each full load)")
-    carried = _carry_holds(es, live, previous) if kind == "stock" else 0
-    aliases.swap(es, alias, live, previous,
-                 meta={"rolled_back_at": datetime.now(UTC).isoformat(), "rolled_back_from": live})
+    meta = {"rolled_back_at": datetime.now(UTC).isoformat(), "rolled_back_from": live}
+    carried = 0
+    if kind == "stock":
+        aliases.block_writes(es, live)
+        try:
+            aliases.block_writes(es, previous, blocked=False)  # blocked since the load replaced it
+            carried = _carry_stock(es, live, previous)
+            aliases.swap(es, alias, live, previous, meta=meta, readers=index_name(config, "stock"))
+        except BaseException:
+            if aliases.live_index(es, alias) == live:
+                aliases.block_writes(es, live, blocked=False)
+            raise
+    else:
+        aliases.swap(es, alias, live, previous, meta=meta)
     moved = deleted = 0
     if kind == "stores":
         moved, deleted = _follow_back(es, config, live, previous)
     return Rollback(kind, live, previous, carried, moved, deleted)
 
 
-def _carry_holds(es: Elasticsearch, current: str, previous: str) -> int:
+def _carry_stock(es: Elasticsearch, current: str, previous: str) -> int:
+    """Merge the current (write-blocked) stock index into the previous one; return documents written."""
     es.indices.refresh(index=current)
     now = datetime.now(UTC)
-    hits = list(aliases.scan(es, current, {"range": {"held": {"gt": 0}}}))
-    for start in range(0, len(hits), 1000):
-        chunk = hits[start:start + 1000]
-        docs = es.mget(index=previous, ids=[h["_id"] for h in chunk])["docs"]
-        found = {d["_id"]: d["_source"] for d in docs if d.get("found")}
-        lines: list[str] = []
-        for hit in chunk:
-            old = found.get(hit["_id"])
-            doc = hit["_source"] if old is None else merge_into(old, hit["_source"], now)
-            lines += [action_line("index", previous, hit["_id"]), source_line(doc)]
-        response = es.bulk(operations="\n".join(lines) + "\n", refresh=True)
-        if response.get("errors"):
-            raise RuntimeError("carrying holds into the previous index failed; the alias was not moved")
-    return len(hits)
+    written = 0
+    batch: list[dict] = []
+    for hit in aliases.scan(es, current, {"match_all": {}}):
+        batch.append(hit)
+        if len(batch) >= 1000:
+            written += _carry_batch(es, current, previous, batch, now)
+            batch = []
+    if batch:
+        written += _carry_batch(es, current, previous, batch, now)
+    es.indices.refresh(index=previous)
+    return written
+
+
+def _carry_batch(es: Elasticsearch, current: str, previous: str, hits: list[dict], now: datetime) -> int:
+    refs = [{"_id": h["_id"], "routing": h["_routing"]} for h in hits]
+    before = {d["_id"]: d["_source"] for d in es.mget(index=previous, docs=refs)["docs"] if d.get("found")}
+    lines: list[str] = []
+    for hit in hits:
+        doc = back(before.get(hit["_id"]), hit["_source"], current, now)
+        if doc is not None:
+            lines += [action_line("index", previous, hit["_id"], routing=hit["_routing"]), source_line(doc)]
+    if not lines:
+        return 0
+    response = es.options(request_timeout=300).bulk(operations="\n".join(lines) + "\n", refresh=False)
+    if response.get("errors"):
+        raise RuntimeError("carrying stock into the previous index failed; the alias was not moved")
+    return len(lines) // 2
+
+
+def back(old: dict | None, current: dict, load: str, now: datetime) -> dict | None:
+    """Return what the previous index keeps of a document: the load's count undone, the rest kept.
+
+    `old` is the document before the load (None: the load created it), `current` the one served
+    now, `load` the index the load built. None: nothing to write.
+    """
+    holds = [h for h in current.get("holds") or [] if model.hold_counts(h, now)]
+    from_file = current.get("loaded_by") == load
+    if old is None:
+        if from_file and not holds:
+            return None  # created by the load's file and holding nothing: it goes with the load
+        doc = dict(current)  # counted by a writer since (or holding units): kept
+    else:
+        doc = dict(old)
+        newer = model.parse_time(current["as_of"]) > model.parse_time(old["as_of"])
+        if not from_file and newer:
+            doc["on_hand"], doc["as_of"] = current["on_hand"], current["as_of"]
+            doc["loaded_by"] = current.get("loaded_by")
+        for field in STORE_COPY:
+            doc[field] = current[field]  # the store as it is now
+    doc["holds"] = holds
+    doc["held"] = model.held_qty(holds, now)
+    doc["updated_at"] = max(current.get("updated_at", ""), (old or {}).get("updated_at", ""))
+    return doc
 
 
 def _follow_back(es: Elasticsearch, config: Config, current: str, previous: str) -> tuple[int, int]:

@@ -5,38 +5,47 @@ path the API's `PUT /v1/stock` uses too: unknown stores and skus are rejected, a
 the stored one is stale, the same count twice is unchanged, and reservation holds kept inside the
 stock documents survive.
 
-Full (`--full`): a new index is built with plain bulk requests (fast), with the same rules:
+Full (`--full`): the tenant's own stock index is rebuilt with plain bulk requests (fast) and
+swapped in; no other tenant's document is read or written (each tenant has its own index behind
+`<prefix>-stock.<tenant>`). The same rules hold:
 
-- the documents of other tenants are copied first (an alias covers every tenant);
 - within the file, the latest `as_of` of a (store, sku) wins: documents carry `as_of` as an
   external version (`version_type=external_gte`), so an older row meets a conflict and is stale;
 - against the live index, a row older than the live document is stale and the live count is kept,
   and the live document's holds are carried into the new one;
 - live documents whose row was rejected, or that hold active reservations while absent from the
   file, are carried over unchanged;
-- just before the swap, documents the live index received during the load (counts pushed through
-  the API, new or released holds: every writer sets `updated_at`) are merged into the new index,
-  twice, the second pass right before the alias moves.
+- documents the live index received during the load (counts pushed through the API, new or
+  released holds: every writer sets `updated_at`) are merged into the new index in two passes,
+  each from CLOCK_MARGIN before the previous one began (writers stamp before they write, and
+  hosts' clocks differ). Before the last pass, writes to the live index are blocked: a writer
+  refused then waits and writes again through the alias, into the new index once it is swapped
+  in. So no acknowledged count or hold is left behind; the cost is that writers of this tenant
+  wait for the last pass and the swap (about a second for a small tenant, longer for millions
+  of documents).
 
-The remaining window: a write to the live index between the second catch-up scan and the alias
-swap (typically well under a second) is not in the new index. A count pushed then is simply pushed
-again by the store system; a hold placed then would be missing; `locator index rollback stock`
-does not recover it. Run full stock loads when reservations are quiet, or use incremental loads.
+Each document whose count comes from the file names the load (`loaded_by`), so a rollback can
+take those counts back and keep every count written since.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from indexer import aliases
 from indexer.bulk import BulkSender, action_line, source_line
 from indexer.context import EmptyLoad, LoadContext, Row, Writer
+from locator import indices
 from locator.es import index_name
-from locator.mappings import stock_id
+from locator.mappings import stock_id, stock_ref, stock_routing
 from locator.stock import model
 from locator.stock.model import store_fields
 from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stock_batch
 
+# What a stock document copies from its store (`model.store_fields`).
+STORE_COPY = ("location", "store_status", "services")
+# How far before a catch-up pass's start its successor looks again (writers' clocks and stamps).
+CLOCK_MARGIN = timedelta(seconds=120)
 _OUTCOME_FIELD = {"unknown store_id": "store_id", "unknown sku": "sku"}
 
 
@@ -74,7 +83,7 @@ class StockWriter(Writer):
                 self.ctx.reject(row.line, row.raw, field, reason)
 
     def finish(self) -> None:
-        self.ctx.es.indices.refresh(index=index_name(self.ctx.config, "stock"))
+        self.ctx.es.indices.refresh(index=indices.stock_alias(self.ctx.config, self.ctx.options.tenant))
 
 
 def _millis(moment: datetime) -> int:
@@ -89,8 +98,10 @@ class FullStockWriter(Writer):
     def __init__(self, ctx: LoadContext) -> None:
         super().__init__(ctx)
         self.tenant = ctx.options.tenant
-        self.alias = index_name(ctx.config, "stock")
+        self.alias = indices.stock_alias(ctx.config, self.tenant)
+        self.readers = index_name(ctx.config, "stock")
         self.started = datetime.now(UTC)
+        self.blocked = False
         self.live: str | None = None
         self.build: str | None = None
         self.stores: dict[str, dict] = {}
@@ -104,16 +115,18 @@ class FullStockWriter(Writer):
     def begin(self) -> None:
         es, config = self.ctx.es, self.ctx.config
         tenant_query = {"term": {"tenant": self.tenant}}
+        # A stores or products load that just ended may not be searchable yet: its rows count.
+        es.indices.refresh(index=f"{index_name(config, 'stores')},{index_name(config, 'products')}")
         for hit in aliases.scan(es, index_name(config, "stores"), tenant_query,
                                 source=["store_id", "location", "status", "services"]):
             self.stores[hit["_source"]["store_id"]] = store_fields(hit["_source"])
         for hit in aliases.scan(es, index_name(config, "products"), tenant_query, source=["sku"]):
             self.skus.add(hit["_source"]["sku"])
+        indices.ensure_tenant_index(es, config, "stock", self.tenant)
         self.live = aliases.live_index(es, self.alias)
-        self.build = aliases.create_build(es, config, "stock")
+        self.build = aliases.create_build(es, config, "stock", self.tenant)
         if self.live:
-            self.has_live = es.count(index=self.live, query=tenant_query)["count"] > 0
-            aliases.copy_docs(es, self.live, self.build, {"bool": {"must_not": tenant_query}})
+            self.has_live = es.count(index=self.live)["count"] > 0
 
     def rejected(self, data: dict) -> None:
         store_id, sku = data.get("store_id"), data.get("sku")
@@ -133,8 +146,8 @@ class FullStockWriter(Writer):
                 accepted.append(row)
         live_docs: dict[str, dict] = {}
         if self.has_live and accepted:
-            ids = [stock_id(self.tenant, r.data["store_id"], r.data["sku"]) for r in accepted]
-            for doc in self.ctx.es.mget(index=self.live, ids=ids)["docs"]:
+            refs = [stock_ref(self.tenant, r.data["store_id"], r.data["sku"]) for r in accepted]
+            for doc in self.ctx.es.mget(index=self.live, docs=refs)["docs"]:
                 if doc.get("found"):
                     live_docs[doc["_id"]] = doc["_source"]
         lines: list[str] = []
@@ -144,7 +157,8 @@ class FullStockWriter(Writer):
             doc_id = stock_id(self.tenant, data["store_id"], data["sku"])
             doc, outcome = self._document(data, live_docs.get(doc_id), now)
             version = _millis(model.parse_time(doc["as_of"]))
-            lines += [action_line("index", self.build, doc_id, version=version, version_type="external_gte"),
+            lines += [action_line("index", self.build, doc_id, routing=stock_routing(data["sku"]),
+                                  version=version, version_type="external_gte"),
                       source_line(doc)]
             context.append((row, outcome))
         self.sender.submit(lines, context, self._done)
@@ -155,7 +169,7 @@ class FullStockWriter(Writer):
             return {**live, **self.stores[data["store_id"]]}, merge.outcome
         doc = model.stock_document(self.tenant, data["store_id"], data["sku"], self.stores[data["store_id"]],
                                    data["on_hand"], data["as_of"], merge.holds, now, self.extra,
-                                   updated_at=self.started)
+                                   updated_at=self.started, loaded_by=self.build)
         return doc, merge.outcome
 
     def _reject(self, row: Row, field: str, reason: str) -> None:
@@ -192,18 +206,26 @@ class FullStockWriter(Writer):
             raise EmptyLoad(f"no valid stock row in {self.ctx.source.path}: the live index is kept as it is")
         if self.live:
             first = datetime.now(UTC)
-            self._catch_up(since=self.started, with_holds=True)
-        aliases.finish_build(es, self.ctx.config, self.build)
+            self._catch_up(since=self.started - CLOCK_MARGIN, with_holds=True)
+        aliases.finish_build(es, self.ctx.config, "stock", self.tenant, self.build)
         if self.live:
-            self._catch_up(since=first, with_holds=False)
-        aliases.swap(es, self.alias, self.live, self.build,
+            # From here every write to the live index is refused; its writer retries through the
+            # alias, so nothing lands in the live index after the last pass has read it.
+            aliases.block_writes(es, self.live)
+            self.blocked = True
+            self._catch_up(since=first - CLOCK_MARGIN, with_holds=False)
+        aliases.swap(es, self.alias, self.live, self.build, readers=self.readers,
                      meta={"loaded_at": datetime.now(UTC).isoformat(), "tenant": self.tenant,
-                           "source": str(self.ctx.source.path)})
+                           "started_at": self.started.isoformat(), "source": str(self.ctx.source.path)})
         self.build = None
+        self.blocked = False  # the replaced index stays blocked: it is only the rollback target now
+        aliases.prune_quietly(es, self.alias, self.live, self.ctx.summary.notes)
 
     def abort(self) -> None:
         self.sender.close()
         if self.build:
+            if self.blocked and self.live and aliases.live_index(self.ctx.es, self.alias) == self.live:
+                aliases.block_writes(self.ctx.es, self.live, blocked=False)
             aliases.drop(self.ctx.es, self.build)
             self.build = None
 
@@ -231,17 +253,16 @@ class FullStockWriter(Writer):
 
     def _merge_live(self, hits: list[dict], now: datetime) -> None:
         es = self.ctx.es
-        mine = [h["_id"] for h in hits if h["_source"].get("tenant") == self.tenant]
-        built = {}
-        if mine:
-            built = {d["_id"]: d["_source"] for d in es.mget(index=self.build, ids=mine)["docs"]
-                     if d.get("found")}
+        refs = [{"_id": h["_id"], "routing": h["_routing"]} for h in hits]
+        built = {d["_id"]: d["_source"] for d in es.mget(index=self.build, docs=refs)["docs"]
+                 if d.get("found")}
         lines: list[str] = []
         for hit in hits:
             live = hit["_source"]
-            new = built.get(hit["_id"]) if live.get("tenant") == self.tenant else None
+            new = built.get(hit["_id"])
             doc = live if new is None else merge_into(new, live, now)
-            lines += [action_line("index", self.build, hit["_id"]), source_line(doc)]
+            lines += [action_line("index", self.build, hit["_id"], routing=hit["_routing"]),
+                      source_line(doc)]
         response = es.options(request_timeout=300).bulk(operations="\n".join(lines) + "\n")
         if response.get("errors"):
             failed = [i for i in response["items"] if next(iter(i.values())).get("status", 500) >= 300]
@@ -249,10 +270,15 @@ class FullStockWriter(Writer):
 
 
 def merge_into(new: dict, live: dict, now: datetime) -> dict:
-    """Return the new document with the live one's holds, and its count when the live one is newer."""
-    doc = dict(new)
+    """Return the new document with the live one's holds and store, and its count when newer.
+
+    The store fields come from the live document: stores that changed during the load were
+    followed there (`indexer.follow`), after the load read its stores.
+    """
+    doc = {**new, **{name: live[name] for name in STORE_COPY if name in live}}
     if model.parse_time(live["as_of"]) > model.parse_time(new["as_of"]):
         doc["on_hand"], doc["as_of"] = live["on_hand"], live["as_of"]
+        doc["loaded_by"] = live.get("loaded_by")
     merge = model.merge_count(live, doc["on_hand"],
                               model.parse_time(doc["as_of"]), now)
     holds = merge.holds if merge.outcome != model.STALE else live.get("holds") or []

@@ -65,6 +65,10 @@ class Config:
     es_version: str = setting("ES_VERSION", "9.2.8")
     es_heap: str = setting("ES_HEAP", "1g")
     index_prefix: str = setting("INDEX_PREFIX", "locator")
+    # Shards and replicas per index kind: "1" (every kind), "1,stock=3,stock.acme=12" (a kind, or
+    # one tenant's stock index); replicas "" = 0 on the local node, 1 on a cluster.
+    index_shards: str = setting("INDEX_SHARDS", "1")
+    index_replicas: str = setting("INDEX_REPLICAS", "")
     # HTTP service.
     port: int = setting("PORT", 8000)
     log_level: str = setting("LOG_LEVEL", "INFO", parse=str.upper)

@@ -1,10 +1,16 @@
-"""Every index the service uses: its kind, mapping and settings; setup behind aliases."""
+"""Every index the service uses: its kind, mapping and settings; setup behind aliases.
+
+Stock is kept per tenant: `<prefix>-stock.<tenant>` is one tenant's alias (reads and writes by
+id, one index behind it), and `<prefix>-stock` reads every tenant's live stock index at once. So a
+full load of one tenant builds and swaps that tenant's index only, and each tenant's index can
+have its own shard count (`INDEX_SHARDS=1,stock.acme=12`).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from locator import mappings as catalogue
 from locator.config import Config
@@ -24,9 +30,49 @@ MAPPINGS: dict[str, dict] = {
 }
 
 
-def index_settings(config: Config) -> dict:
-    """Settings for a new index; replicas 0 on a single-node cluster."""
-    return {"number_of_shards": 1, "number_of_replicas": 0 if config.uses_local_node else 1}
+# Kinds with one index per tenant; `<prefix>-<kind>` reads them all together.
+TENANT_KINDS = ("stock",)
+# The first index of a tenant: a fixed name, so two processes creating it race harmlessly.
+FIRST_STAMP = "0" * 20
+_known: set[str] = set()  # tenant aliases this process has seen exist
+
+
+def index_settings(config: Config, kind: str, tenant: str | None = None) -> dict:
+    """Settings for a new index of `kind` (INDEX_SHARDS, INDEX_REPLICAS)."""
+    return {"number_of_shards": config.shards(kind, tenant),
+            "number_of_replicas": config.replicas(kind, tenant)}
+
+
+def tenant_alias(config: Config, kind: str, tenant: str) -> str:
+    """Return the alias of one tenant's index of a per-tenant kind (`<prefix>-stock.<tenant>`)."""
+    return f"{index_name(config, kind)}.{tenant}"
+
+
+def stock_alias(config: Config, tenant: str) -> str:
+    """Return the alias through which one tenant's stock is read and written."""
+    return tenant_alias(config, "stock", tenant)
+
+
+def ensure_tenant_index(es: Elasticsearch, config: Config, kind: str, tenant: str) -> bool:
+    """Create a tenant's index behind its alias and the shared read alias when absent."""
+    alias = tenant_alias(config, kind, tenant)
+    if alias in _known:
+        return False
+    if es.indices.exists_alias(name=alias):
+        _known.add(alias)
+        return False
+    try:
+        es.indices.create(
+            index=f"{alias}-{FIRST_STAMP}",
+            mappings=MAPPINGS[kind],
+            settings=index_settings(config, kind, tenant),
+            aliases={alias: {"is_write_index": True}, index_name(config, kind): {}},
+        )
+    except BadRequestError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise
+    _known.add(alias)
+    return True
 
 
 def concrete_name(alias: str) -> str:
@@ -38,25 +84,75 @@ def ensure_index(es: Elasticsearch, config: Config, kind: str) -> bool:
     """Create the alias and a first index behind it when absent; return True if created."""
     alias = index_name(config, kind)
     if es.indices.exists_alias(name=alias):
-        es.indices.put_mapping(index=alias, body=MAPPINGS[kind])  # additive changes only
+        put_mapping(es, alias, kind)
         return False
-    es.indices.create(
-        index=concrete_name(alias),
-        mappings=MAPPINGS[kind],
-        settings=index_settings(config),
-        aliases={alias: {"is_write_index": True}},
-    )
+    try:
+        es.indices.create(
+            index=concrete_name(alias),
+            mappings=MAPPINGS[kind],
+            settings=index_settings(config, kind),
+            aliases={alias: {"is_write_index": True}},
+        )
+    except BadRequestError as exc:
+        # The client retries a create that timed out: the first attempt made this very index.
+        if exc.error != "resource_already_exists_exception":
+            raise
     return True
 
 
+def put_mapping(es: Elasticsearch, index: str, kind: str) -> None:
+    """Add new fields to existing indices (`_routing` is fixed when an index is created)."""
+    body = {k: v for k, v in MAPPINGS[kind].items() if k != "_routing"}
+    es.indices.put_mapping(index=index, body=body)
+
+
+def ensure_shared(es: Elasticsearch, config: Config) -> list[str]:
+    """Create every missing index that all tenants share; return the kinds created."""
+    return [kind for kind in MAPPINGS if kind not in TENANT_KINDS and ensure_index(es, config, kind)]
+
+
+class LayoutOutdated(Exception):
+    """The stock of every tenant is still in one shared index: `locator setup` splits it."""
+
+
 def ensure_all(es: Elasticsearch, config: Config) -> list[str]:
-    """Create every missing index (idempotent); return the kinds created."""
-    return [kind for kind in MAPPINGS if ensure_index(es, config, kind)]
+    """Create every missing index (idempotent), each tenant's too; return what was created."""
+    created = ensure_shared(es, config)
+    shared = index_name(config, "stock")
+    if es.indices.exists_alias(name=shared) and any(
+            not name.startswith(shared + ".") for name in es.indices.get_alias(name=shared)):
+        raise LayoutOutdated(f"{shared} still points at the stock index shared by every tenant: "
+                             f"run `locator setup` to split it into one index per tenant")
+    tenants = es.search(index=index_name(config, "tenants"), size=10_000, source=False,
+                        query={"match_all": {}})["hits"]["hits"]
+    for hit in tenants:
+        for kind in TENANT_KINDS:
+            if es.indices.exists_alias(name=tenant_alias(config, kind, hit["_id"])):
+                put_mapping(es, tenant_alias(config, kind, hit["_id"]), kind)
+            elif ensure_tenant_index(es, config, kind, hit["_id"]):
+                created.append(f"{kind}.{hit['_id']}")
+    return created
+
+
+def layout_notes(es: Elasticsearch, config: Config) -> list[str]:
+    """Say which tenant stock indices have another shard count than the configuration asks."""
+    notes = []
+    shared = index_name(config, "stock")
+    if not es.indices.exists_alias(name=shared):
+        return notes
+    for name, value in es.indices.get_settings(index=shared, name="index.number_of_shards").items():
+        tenant = name[len(shared) + 1:].rsplit("-", 1)[0]
+        have = int(value["settings"]["index"]["number_of_shards"])
+        want = config.shards("stock", tenant)
+        if have != want:
+            notes.append(f"stock of {tenant}: {have} shard(s), INDEX_SHARDS asks {want}; the next "
+                         f"`locator index stock FILE --tenant {tenant} --full` builds it so")
+    return notes
 
 
 def missing(es: Elasticsearch, config: Config) -> list[str]:
     """Return the kinds whose alias does not exist."""
-    aliases = [index_name(config, kind) for kind in MAPPINGS]
+    aliases = [index_name(config, kind) for kind in MAPPINGS if kind not in TENANT_KINDS]
     present: set[str] = set()
     try:
         found = es.indices.get_alias(name=",".join(aliases))
@@ -65,7 +161,7 @@ def missing(es: Elasticsearch, config: Config) -> list[str]:
     for value in found.values():
         if isinstance(value, dict):
             present.update(value.get("aliases", {}))
-    return [kind for kind in MAPPINGS if index_name(config, kind) not in present]
+    return [kind for kind in MAPPINGS if kind not in TENANT_KINDS and index_name(config, kind) not in present]
 
 
 def delete_all(es: Elasticsearch, config: Config) -> None:
@@ -74,3 +170,4 @@ def delete_all(es: Elasticsearch, config: Config) -> None:
     names = list(es.indices.get(index=f"{config.index_prefix}-*", allow_no_indices=True))
     if names:
         es.indices.delete(index=",".join(names))
+    _known.clear()

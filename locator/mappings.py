@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 # Accents are folded in Python into the `*_folded` fields: the stripped test node has no
 # asciifolding filter, and a production cluster then behaves the same way.
 _FOLDED_TEXT = {"type": "text", "analyzer": "standard", "index_prefixes": {}}
@@ -52,6 +54,9 @@ PRODUCTS = {
 # that a hold and the availability it changes are written in one atomic, versioned update.
 STOCK = {
     "dynamic": "strict",
+    # Every read and write names the routing (`stock_routing`): one forgotten is an error, never a
+    # document written to, or looked for in, the wrong shard.
+    "_routing": {"required": True},
     "properties": {
         "tenant": {"type": "keyword"},
         "store_id": {"type": "keyword"},
@@ -66,6 +71,9 @@ STOCK = {
             "enabled": False,  # read back from _source, never queried
         },
         "held": {"type": "integer"},
+        # The full load (its index's name) whose file gave this count, so that a rollback of that
+        # load takes the count back and keeps any other: none when a writer counted since.
+        "loaded_by": {"type": "keyword"},
         "demo": {"type": "boolean"},
         "simulated": {"type": "boolean"},
         "updated_at": {"type": "date"},
@@ -76,6 +84,21 @@ STOCK = {
 def stock_id(tenant: str, store_id: str, sku: str) -> str:
     """Return the id of the stock document of one (tenant, store, sku)."""
     return f"{tenant}\x1f{store_id}\x1f{sku}"
+
+
+def stock_routing(sku: str) -> str:
+    """Return the routing of a stock document: its sku, so "sku X near me" reads one shard.
+
+    Within a tenant's own stock index the sku spreads documents evenly and keeps every store's
+    count of one product together. Hashed, because a sku may hold a comma, which separates the
+    routing values of a search (a basket routes to each of its skus).
+    """
+    return hashlib.blake2b(sku.encode(), digest_size=8).hexdigest()
+
+
+def stock_ref(tenant: str, store_id: str, sku: str) -> dict:
+    """Return the `_id` and routing of one stock document, for `mget` and bulk actions."""
+    return {"_id": stock_id(tenant, store_id, sku), "routing": stock_routing(sku)}
 
 
 def entity_id(tenant: str, key: str) -> str:

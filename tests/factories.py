@@ -11,7 +11,8 @@ from elasticsearch import Elasticsearch, helpers
 
 from locator.config import Config
 from locator.es import index_name
-from locator.mappings import entity_id
+from locator.indices import stock_alias
+from locator.mappings import entity_id, stock_id, stock_routing
 
 
 def store_doc(tenant: str, store_id: str, lat: float, lon: float, **fields) -> dict:
@@ -43,3 +44,9 @@ def seed(es: Elasticsearch, config: Config, stores: list[dict], products: list[d
     actions += [{"_index": index_name(config, "products"), "_id": entity_id(p["tenant"], p["sku"]), **p}
                 for p in products]
     helpers.bulk(es, actions, refresh=True)
+
+
+def get_stock_doc(es: Elasticsearch, config: Config, tenant: str, store_id: str, sku: str) -> dict:
+    """Return the stock document of (tenant, store, sku) as `get` answers it (with its routing)."""
+    return es.get(index=stock_alias(config, tenant), id=stock_id(tenant, store_id, sku),
+                  routing=stock_routing(sku))

@@ -25,9 +25,9 @@ import pytest
 from locator.app import create_app
 from locator.es import index_name
 from locator.http.auth import KINDS_ATTRIBUTE
-from locator.mappings import stock_id
 from tests import factories
 from tests.conftest import make_tenant, with_store_key
+from tests.factories import get_stock_doc
 
 if TYPE_CHECKING:
     from tests.conftest import TestTenant
@@ -211,8 +211,8 @@ def _leaks(world: World, response) -> set[str]:
 
 
 def _a_state(world: World, es, config) -> dict:
-    stock = es.get(index=index_name(config, "stock"), id=stock_id(world.a.id, "A-ONLY", "A-SKU"))
-    shared = es.get(index=index_name(config, "stock"), id=stock_id(world.a.id, "S1", "SKU1"))
+    stock = get_stock_doc(es, config, world.a.id, "A-ONLY", "A-SKU")
+    shared = get_stock_doc(es, config, world.a.id, "S1", "SKU1")
     reservation = world.client.get(f"/v1/reservations/{world.reservation['id']}",
                                    headers=world.a.headers("secret")).json
     return {"on_hand": stock["_source"]["on_hand"], "shared_on_hand": shared["_source"]["on_hand"],

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from locator import geo, listing
 from locator.availability.queries import StockSearch, stock_search_body
 from locator.availability.service import Context, public_state, stock_state
-from locator.es import index_name
 from locator.geo import Point
+from locator.indices import stock_alias
 from locator.stores.service import Page, search_hits, store_summary
 
 PAGE = 5000
@@ -60,7 +60,7 @@ def _read_stock(ctx: Context, req: BasketRequest) -> tuple[dict[str, dict[str, d
     read = 0
     while read < MAX_DOCS:
         body = stock_search_body(search, PAGE, after)
-        hits = search_hits(ctx.es, index_name(ctx.config, "stock"), body)
+        hits = search_hits(ctx.es, stock_alias(ctx.config, ctx.tenant), body)
         for hit in hits:
             source = hit["_source"]
             per_store.setdefault(source["store_id"], {})[source["sku"]] = source

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from locator.geo import Point, distance_sort, geo_distance_filter
+from locator.mappings import stock_routing
 
 STOCK_SOURCE = ["store_id", "sku", "on_hand", "as_of", "holds", "store_status", "updated_at"]
 # A positive term is cheaper than a must_not: every stock document carries its store's status.
@@ -56,6 +57,8 @@ def stock_search_body(search: StockSearch, size: int, search_after: list | None 
         "size": size,
         "_source": STOCK_SOURCE,
         "track_total_hits": False,
+        # Only the shards of these skus hold their documents (one shard for one sku).
+        "routing": ",".join(sorted({stock_routing(sku) for sku in search.skus})),
     }
     if search_after:
         body["search_after"] = search_after

@@ -25,7 +25,8 @@ from locator.doccache import DocCache
 from locator.errors import NotFound
 from locator.es import index_name
 from locator.geo import Point
-from locator.mappings import stock_id
+from locator.indices import stock_alias
+from locator.mappings import stock_ref
 from locator.stock import model
 from locator.stores import queries as store_queries
 from locator.stores.queries import StoreSearch
@@ -160,7 +161,7 @@ def _stock_search(ctx: Context, req: AvailabilityRequest) -> StockSearch:
 
 def _fetch_with(ctx: Context, req: AvailabilityRequest, after: list | None, size: int) -> list[dict]:
     body = stock_search_body(_stock_search(ctx, req), size, after)
-    return search_hits(ctx.es, index_name(ctx.config, "stock"), body)
+    return search_hits(ctx.es, stock_alias(ctx.config, ctx.tenant), body)
 
 
 def _convert_with(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
@@ -193,8 +194,8 @@ def _fetch_without(ctx: Context, req: AvailabilityRequest, after: list | None, s
 def _convert_without(ctx: Context, req: AvailabilityRequest, hits: list[dict]):
     if not hits:
         return []
-    ids = [stock_id(ctx.tenant, h["_source"]["store_id"], req.sku) for h in hits]
-    docs = ctx.es.mget(index=index_name(ctx.config, "stock"), ids=ids,
+    refs = [stock_ref(ctx.tenant, h["_source"]["store_id"], req.sku) for h in hits]
+    docs = ctx.es.mget(index=stock_alias(ctx.config, ctx.tenant), docs=refs,
                        source_includes=["on_hand", "as_of", "holds"])["docs"]
     converted = []
     for hit, doc in zip(hits, docs, strict=True):

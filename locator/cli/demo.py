@@ -9,10 +9,9 @@ import click
 from indexer import demo as demo_data
 from indexer.context import LoadOptions
 from indexer.loader import load_file
-from locator import indices
+from locator import indices, stockmigration
 from locator.cli.common import CliContext, pass_context
 from locator.errors import NotFound
-from locator.es import index_name
 from locator.tenants import service
 from locator.tenants.settings import TenantSettings
 
@@ -51,8 +50,7 @@ def ensure_store_key(cli: CliContext) -> None:
 
 def demo_loaded(cli: CliContext) -> bool:
     """Return True when the demo tenant has stock documents."""
-    count = cli.es.count(index=index_name(cli.config, "stock"),
-                         query={"term": {"tenant": demo_data.DEMO_TENANT}})["count"]
+    count = cli.es.count(index=indices.stock_alias(cli.config, demo_data.DEMO_TENANT))["count"]
     return count > 0
 
 
@@ -61,7 +59,7 @@ def demo_loaded(cli: CliContext) -> bool:
 @pass_context
 def load(cli: CliContext, force: bool) -> None:
     """Set up indices, the demo tenant and keys, and load the demo data unless present."""
-    indices.ensure_all(cli.es, cli.config)
+    stockmigration.setup_all(cli.es, cli.config, echo=click.echo)
     ensure_tenant(cli)
     if demo_loaded(cli) and not force:
         ensure_store_key(cli)

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from elasticsearch import ConflictError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
 from locator.config import Config
 from locator.errors import ServiceUnavailable
-from locator.es import index_name
-from locator.mappings import stock_id
+from locator.indices import stock_alias
+from locator.mappings import stock_id, stock_routing
 from locator.stock import model
+from locator.stock.service import BLOCKED_WAIT_SECONDS, blocked_pause, write_blocked
 
 MAX_CONFLICT_RETRIES = 200
 
@@ -39,16 +40,20 @@ class Short:
         return {"sku": self.sku, "requested": self.requested, "available": self.available}
 
 
-def _change(es: Elasticsearch, config: Config, doc_id: str,
+def _change(es: Elasticsearch, config: Config, tenant: str, store_id: str, sku: str,
             mutate: Callable[[dict | None, datetime], dict | None]) -> None:
     """Apply `mutate` to the current stock document, retrying on concurrent writes.
 
-    `mutate(source, now)` returns the new source, or None when nothing must be written.
+    `mutate(source, now)` returns the new source, or None when nothing must be written. A write
+    refused because a full load is swapping the index is read and written again through the alias.
     """
-    alias = index_name(config, "stock")
-    for attempt in range(MAX_CONFLICT_RETRIES):
+    alias = stock_alias(config, tenant)
+    doc_id, routing = stock_id(tenant, store_id, sku), stock_routing(sku)
+    blocked_until = time.monotonic() + BLOCKED_WAIT_SECONDS
+    attempt = blocked = 0
+    while attempt < MAX_CONFLICT_RETRIES:
         try:
-            current = es.get(index=alias, id=doc_id)
+            current = es.get(index=alias, id=doc_id, routing=routing)
         except NotFoundError:
             current = None
         now = datetime.now(UTC)
@@ -60,14 +65,25 @@ def _change(es: Elasticsearch, config: Config, doc_id: str,
         # A full stock load catches up on documents changed while it ran, by `updated_at`.
         source["updated_at"] = now.isoformat()
         try:
-            es.index(index=current["_index"], id=doc_id, document=source,
+            es.index(index=current["_index"], id=doc_id, document=source, routing=routing,
                      if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
             return
         except ConflictError:
             # Another hold or count won the race: back off a little (jitter spreads the
             # contenders of a hot item) and decide again on the fresh version.
-            time.sleep(random.uniform(0, min(0.002 * (attempt + 1), 0.05)))
+            attempt += 1
+            time.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
+        except ApiError as exc:
+            if not (write_blocked(_error(exc)) and time.monotonic() < blocked_until):
+                raise
+            time.sleep(blocked_pause(blocked))
+            blocked += 1
     raise ServiceUnavailable("Too many concurrent changes to this item; retry shortly.")
+
+
+def _error(exc: ApiError) -> dict | None:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    return body.get("error") if isinstance(body.get("error"), dict) else None
 
 
 def _counting(holds: list[dict], now: datetime) -> list[dict]:
@@ -95,7 +111,7 @@ def _place_one(es: Elasticsearch, config: Config, tenant: str, store_id: str, re
                 "expires_at": expires_at.isoformat(), "collected_at": None}
         return {**source, "holds": [*_counting(holds, now), hold]}
 
-    _change(es, config, stock_id(tenant, store_id, sku), mutate)
+    _change(es, config, tenant, store_id, sku, mutate)
     return short[0] if short else None
 
 
@@ -103,7 +119,8 @@ def availability(es: Elasticsearch, config: Config, tenant: str, store_id: str, 
                  safety_stock: int) -> int:
     """Return the units of `sku` available at `store_id` right now."""
     try:
-        source = es.get(index=index_name(config, "stock"), id=stock_id(tenant, store_id, sku))["_source"]
+        source = es.get(index=stock_alias(config, tenant), id=stock_id(tenant, store_id, sku),
+                        routing=stock_routing(sku))["_source"]
     except NotFoundError:
         return 0
     return model.available_qty(source, safety_stock, datetime.now(UTC))
@@ -157,7 +174,7 @@ def release(es: Elasticsearch, config: Config, tenant: str, store_id: str, reser
         return {**source, "holds": [h for h in holds if h["reservation_id"] != reservation_id]}
 
     for sku in skus:
-        _change(es, config, stock_id(tenant, store_id, sku), mutate)
+        _change(es, config, tenant, store_id, sku, mutate)
 
 
 def collect(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
@@ -185,4 +202,4 @@ def collect(es: Elasticsearch, config: Config, tenant: str, store_id: str, reser
                     "expires_at": expires_at.isoformat(), "collected_at": stamp}
             return {**source, "holds": [*others, hold]}
 
-        _change(es, config, stock_id(tenant, store_id, item["sku"]), mutate)
+        _change(es, config, tenant, store_id, item["sku"], mutate)

@@ -96,11 +96,12 @@ def store_fields(store: dict) -> dict:
 
 def stock_document(tenant: str, store_id: str, sku: str, store: dict, on_hand: int, as_of: datetime,
                    holds: list[dict], now: datetime, extra: dict | None = None,
-                   updated_at: datetime | None = None) -> dict:
+                   updated_at: datetime | None = None, loaded_by: str | None = None) -> dict:
     """Return the stock document of one (store, sku): count, holds, the store's copied fields.
 
     `store` is what `store_fields` returns; `extra` marks demo data (`demo`, `simulated`);
-    `updated_at` (default `now`) is the write's time, a full load's start for all its documents.
+    `updated_at` (default `now`) is the write's time, a full load's start for all its documents;
+    `loaded_by` names the full load whose file gave the count (None: any other writer).
     """
     return {
         "tenant": tenant,
@@ -112,5 +113,6 @@ def stock_document(tenant: str, store_id: str, sku: str, store: dict, on_hand: i
         "holds": holds,
         "held": held_qty(holds, now),
         "updated_at": (updated_at or now).isoformat(),
+        "loaded_by": loaded_by,
         **(extra or {}),
     }

@@ -8,20 +8,35 @@ read-modify-write is also what a production cluster runs.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch
 
+from locator import indices
 from locator.config import Config
 from locator.es import index_name
-from locator.mappings import entity_id, stock_id
+from locator.mappings import entity_id, stock_id, stock_ref, stock_routing
 from locator.stock import model
 
 APPLIED = {model.CREATED, model.UPDATED}
 REJECTED = "rejected"
 MAX_CONFLICT_RETRIES = 8
+# A full load blocks writes to the index it replaces for its last catch-up pass and the alias
+# swap; writers wait for the swap and write again through the alias, this long at most.
+BLOCKED_WAIT_SECONDS = 60.0
+
+
+def write_blocked(error: dict | None) -> bool:
+    """Return True for the refusal of a write-blocked index (a full load about to swap it)."""
+    return bool(error) and error.get("type") == "cluster_block_exception"
+
+
+def blocked_pause(attempt: int) -> float:
+    """Return how long a writer waits before trying a blocked write again."""
+    return min(0.05 * 2 ** attempt, 1.0)
 
 
 @dataclass(frozen=True)
@@ -108,11 +123,18 @@ def apply_stock_batch(
             else:
                 outcomes[position] = RowOutcome(model.STALE)
 
+    indices.ensure_tenant_index(es, config, "stock", tenant)
     pending = dict(latest)
-    for _attempt in range(MAX_CONFLICT_RETRIES):
-        if not pending:
-            break
-        pending = _write(es, config, tenant, rows, pending, outcomes, cache, refresh, extra_fields)
+    conflicts = blocked_rounds = 0
+    deadline = time.monotonic() + BLOCKED_WAIT_SECONDS
+    while pending and conflicts < MAX_CONFLICT_RETRIES:
+        pending, blocked = _write(es, config, tenant, rows, pending, outcomes, cache, refresh,
+                                  extra_fields)
+        if blocked and time.monotonic() < deadline:
+            time.sleep(blocked_pause(blocked_rounds))
+            blocked_rounds += 1
+        else:
+            conflicts += 1
     for position in pending.values():
         outcomes[position] = RowOutcome(REJECTED, "too many concurrent writes; retry", retryable=True)
     return [o or RowOutcome(REJECTED, "not processed") for o in outcomes]
@@ -128,11 +150,16 @@ def _write(
     cache: CatalogueCache,
     refresh: bool | str,
     extra_fields: dict | None,
-) -> dict[str, int]:
-    """Write one round; return the rows that met a concurrent write and must be retried."""
-    alias = index_name(config, "stock")
+) -> tuple[dict[str, int], bool]:
+    """Write one round; return the rows to write again and whether a write was blocked.
+
+    Rows meet a concurrent write (409) or an index a full load is about to replace (blocked):
+    both are read again through the alias and written again.
+    """
+    alias = indices.stock_alias(config, tenant)
     ids = list(pending)
-    current = {d["_id"]: d for d in es.mget(index=alias, ids=ids)["docs"]}
+    refs = [stock_ref(tenant, rows[pending[i]].store_id, rows[pending[i]].sku) for i in ids]
+    current = {d["_id"]: d for d in es.mget(index=alias, docs=refs)["docs"]}
     now = datetime.now(UTC)
     operations: list[dict] = []
     order: list[tuple[str, str]] = []
@@ -149,17 +176,19 @@ def _write(
                                    model.store_fields(cache.stores[row.store_id]),
                                    row.on_hand, row.as_of, merge.holds, now, extra_fields),
         }
+        routing = stock_routing(row.sku)
         if found:
-            header = {"index": {"_index": found["_index"], "_id": doc_id,
+            header = {"index": {"_index": found["_index"], "_id": doc_id, "routing": routing,
                                 "if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]}}
         else:
-            header = {"create": {"_index": alias, "_id": doc_id}}
+            header = {"create": {"_index": alias, "_id": doc_id, "routing": routing}}
         operations += [header, source]
         order.append((doc_id, merge.outcome))
     if not operations:
-        return {}
+        return {}, False
     response = es.bulk(operations=operations, refresh=refresh)
     retry: dict[str, int] = {}
+    blocked = False
     for (doc_id, outcome), item in zip(order, response["items"], strict=True):
         result = next(iter(item.values()))
         position = pending[doc_id]
@@ -167,12 +196,15 @@ def _write(
             outcomes[position] = RowOutcome(outcome)
         elif result.get("status") == 409:
             retry[doc_id] = position
+        elif write_blocked(result.get("error")):
+            retry[doc_id] = position
+            blocked = True
         else:
             error = result.get("error", {})
             status = result.get("status", 500)
             outcomes[position] = RowOutcome(REJECTED, f"{error.get('type')}: {error.get('reason')}",
                                             retryable=status == 429 or status >= 500)
-    return retry
+    return retry, blocked
 
 
 def summarize(outcomes: Iterable[RowOutcome]) -> dict[str, int]:

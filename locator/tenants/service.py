@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
+from locator import indices
 from locator.cache import MISSING, Cache
 from locator.config import Config
 from locator.errors import Conflict, NotFound, ValidationFailed
@@ -123,6 +124,7 @@ def create_tenant(
         )
     except ConflictError as exc:
         raise Conflict(f"tenant {tenant!r} exists already") from exc
+    indices.ensure_tenant_index(es, config, "stock", tenant)
     return Tenant(tenant, name, settings)
 
 

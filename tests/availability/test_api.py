@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from locator.availability.schemas import AvailabilitySchema, BasketSchema
-from locator.es import index_name
-from locator.mappings import stock_id
+from locator.indices import stock_alias
+from locator.mappings import stock_id, stock_routing
 from locator.stock.service import StockRow, apply_stock_batch
 from tests.conftest import make_tenant
 from tests.factories import product_doc, seed, store_doc
@@ -36,7 +36,8 @@ def stock(es, config, tenant, rows, as_of=FRESH):
 
 
 def hold(es, config, tenant, store, sku, qty, expires_at):
-    es.update(index=index_name(config, "stock"), id=stock_id(tenant.id, store, sku), refresh="wait_for",
+    es.update(index=stock_alias(config, tenant.id), id=stock_id(tenant.id, store, sku),
+              routing=stock_routing(sku), refresh="wait_for",
               doc={"holds": [{"reservation_id": "r1", "qty": qty, "expires_at": expires_at.isoformat(),
                               "collected_at": None}]})
 

@@ -9,7 +9,8 @@ import pytest
 from indexer.context import LoadOptions, Summary
 from indexer.loader import load_file
 from locator.es import index_name
-from locator.mappings import entity_id, stock_id
+from locator.indices import stock_alias
+from locator.mappings import entity_id, stock_id, stock_routing
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -37,8 +38,8 @@ def get_store(es, config, tenant: str, store_id: str) -> dict | None:
 
 
 def get_stock(es, config, tenant: str, store_id: str, sku: str) -> dict | None:
-    found = es.options(ignore_status=404).get(index=index_name(config, "stock"),
-                                              id=stock_id(tenant, store_id, sku))
+    found = es.options(ignore_status=404).get(index=stock_alias(config, tenant),
+                                              id=stock_id(tenant, store_id, sku), routing=stock_routing(sku))
     return found["_source"] if found.get("found") else None
 
 

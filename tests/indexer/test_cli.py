@@ -52,6 +52,18 @@ def test_stock_feed_with_explicit_as_of_and_rollback_command(runner, tenant, tmp
     assert result.exit_code == 0 and "now serving" in result.output
 
 
+def test_stock_is_rolled_back_per_tenant(runner, tenant, tmp_path):
+    for kind in ("stores", "products", "stock"):
+        assert invoke(runner, kind, SAMPLES / f"{kind}.csv", "--tenant", tenant.id).exit_code == 0
+    result = invoke(runner, "stock", SAMPLES / "stock.csv", "--tenant", tenant.id, "--full")
+    assert result.exit_code == 0 and "full load (alias swapped)" in result.output, result.output
+    result = runner.invoke(main, ["index", "rollback", "stock"])
+    assert result.exit_code == 1 and "--tenant" in result.output
+    result = runner.invoke(main, ["index", "rollback", "stock", "--tenant", tenant.id])
+    assert result.exit_code == 0 and f"stock.{tenant.id}-00000000000000000000" in result.output
+    assert "--tenant" in runner.invoke(main, ["index", "rollback", "--help"]).output
+
+
 def test_a_full_load_stopped_by_max_errors_is_abandoned_cleanly(runner, tenant, tmp_path):
     result = invoke(runner, "stores", SAMPLES / "stores_bad.csv", "--tenant", tenant.id, "--full",
                     "--max-errors", "1", "--rejects", tmp_path / "r.csv")

@@ -6,10 +6,11 @@ import pytest
 
 from indexer import aliases
 from indexer.rollback import rollback
-from locator.es import index_name
-from locator.mappings import stock_id
+from locator.indices import stock_alias
+from locator.mappings import stock_id, stock_routing
 from locator.stock.service import StockRow, apply_stock_batch
 from tests.conftest import make_tenant
+from tests.factories import get_stock_doc
 from tests.indexer.conftest import SAMPLES, count, get_stock
 
 HEADER = "store_id,sku,on_hand,as_of\n"
@@ -68,16 +69,16 @@ def test_google_local_inventory_feed(es, config, catalogue, load):
 
 
 def _hold(es, config, tenant, store_id, sku, qty, minutes=60):
-    index = index_name(config, "stock")
     doc_id = stock_id(tenant, store_id, sku)
-    current = es.get(index=index, id=doc_id)
+    current = get_stock_doc(es, config, tenant, store_id, sku)
     source = current["_source"]
     expires = (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
     source["holds"] = source.get("holds", []) + [{"reservation_id": f"r-{qty}-{sku}", "qty": qty,
                                                   "expires_at": expires, "collected_at": None}]
     source["held"] = sum(h["qty"] for h in source["holds"])
     source["updated_at"] = datetime.now(UTC).isoformat()
-    es.index(index=current["_index"], id=doc_id, document=source, if_seq_no=current["_seq_no"],
+    es.index(index=current["_index"], id=doc_id, document=source, routing=stock_routing(sku),
+             if_seq_no=current["_seq_no"],
              if_primary_term=current["_primary_term"], refresh=True)
 
 
@@ -91,14 +92,14 @@ def test_full_stock_load_keeps_holds_other_tenants_and_never_goes_back_in_time(e
     load("stock", SAMPLES / "stock.csv", tenant)
     _hold(es, config, tenant, "P01", "SKU-1", 2)
     _hold(es, config, tenant, "P02", "SKU-1", 1)
-    alias = index_name(config, "stock")
+    alias = stock_alias(config, tenant)
     before = aliases.live_index(es, alias)
 
     # A count pushed through the API while the full load runs, just before its swap.
     original = aliases.finish_build
 
-    def finish_with_a_concurrent_write(es_, config_, name):
-        original(es_, config_, name)
+    def finish_with_a_concurrent_write(es_, config_, kind, tenant_, name):
+        original(es_, config_, kind, tenant_, name)
         row = StockRow("P01", "SKU-2", 8, datetime(2026, 11, 25, 12, tzinfo=UTC))
         apply_stock_batch(es, config, tenant, [row], refresh=True)
 
@@ -121,8 +122,8 @@ def test_full_stock_load_keeps_holds_other_tenants_and_never_goes_back_in_time(e
     fresh = get_stock(es, config, tenant, "P01", "SKU-3")
     assert fresh["on_hand"] == 1 and fresh["as_of"] == "2026-11-25T11:00:00+00:00"
     assert fresh["location"] == {"lat": 48.8719, "lon": 2.3316} and fresh["store_status"] == "open"
-    assert sorted(fresh) == ["as_of", "held", "holds", "location", "on_hand", "services", "sku",
-                             "store_id", "store_status", "tenant", "updated_at"]
+    assert sorted(fresh) == ["as_of", "held", "holds", "loaded_by", "location", "on_hand", "services",
+                             "sku", "store_id", "store_status", "tenant", "updated_at"]
     # Absent from the file but holding a reservation: carried over. Absent without one: gone.
     assert get_stock(es, config, tenant, "P02", "SKU-1")["held"] == 1
     # The concurrent API write reached the new index.
@@ -132,7 +133,7 @@ def test_full_stock_load_keeps_holds_other_tenants_and_never_goes_back_in_time(e
 
     # Rolled back, the previous index is served again, with the holds placed since.
     _hold(es, config, tenant, "P01", "SKU-3", 1)
-    done = rollback(es, config, "stock")
+    done = rollback(es, config, "stock", tenant)
     assert done.to_index == before and done.carried >= 2
     assert get_stock(es, config, tenant, "P01", "SKU-3")["held"] == 1
     assert get_stock(es, config, tenant, "P01", "SKU-1")["held"] == 2
@@ -142,7 +143,7 @@ def test_a_full_stock_load_of_nothing_valid_keeps_the_live_index(es, config, cat
     from indexer.context import EmptyLoad
 
     load("stock", SAMPLES / "stock.csv", catalogue.id)
-    alias = index_name(config, "stock")
+    alias = stock_alias(config, catalogue.id)
     live = aliases.live_index(es, alias)
     with pytest.raises(EmptyLoad):
         bad = write(tmp_path, "bad.csv", ["NOPE,SKU-1,1,2026-11-25T10:00:00Z"])

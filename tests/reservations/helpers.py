@@ -5,11 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from locator.es import index_name
-from locator.mappings import stock_id
 from locator.stock import model
 from locator.stock.service import StockRow, apply_stock_batch
-from tests.factories import product_doc, seed, store_doc
+from tests.factories import get_stock_doc, product_doc, seed, store_doc
 
 CUSTOMER = {"name": "Ada Lovelace", "email": "ada@example.org"}
 
@@ -26,7 +24,7 @@ def stock_up(es, config, tenant_id: str, counts: dict[str, int], store: str = "S
 
 
 def stock_doc(es, config, tenant_id: str, sku: str, store: str = "S1") -> dict:
-    return es.get(index=index_name(config, "stock"), id=stock_id(tenant_id, store, sku))["_source"]
+    return get_stock_doc(es, config, tenant_id, store, sku)["_source"]
 
 
 def available(es, config, tenant_id: str, sku: str, store: str = "S1", now: datetime | None = None) -> int:

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 from locator.cli.main import main
 from locator.es import index_name
-from locator.mappings import stock_id
 from locator.reservations import holds, service, states, sweeper
 from locator.stock.service import StockRow, apply_stock_batch
 from locator.tenants.service import get_tenant
 from tests.conftest import make_tenant
+from tests.factories import get_stock_doc
 from tests.reservations.helpers import CUSTOMER, available, body, new_key, stock_doc, stock_up
 
 # A short hold (hold_hours) that still outlasts the creation itself on a busy machine. Other
@@ -178,8 +178,8 @@ def test_purge_deletes_customer_details_after_each_tenants_delay(es, config, run
 
 def test_holds_are_written_with_optimistic_concurrency(es, config, tenant):
     stock_up(es, config, tenant.id, {"A": 5})
-    before = es.get(index=index_name(config, "stock"), id=stock_id(tenant.id, "S1", "A"))
+    before = get_stock_doc(es, config, tenant.id, "S1", "A")
     _create(es, config, tenant.id, {"A": 2})
-    after = es.get(index=index_name(config, "stock"), id=stock_id(tenant.id, "S1", "A"))
+    after = get_stock_doc(es, config, tenant.id, "S1", "A")
     assert after["_seq_no"] == before["_seq_no"] + 1
     assert after["_source"]["held"] == 2 and after["_source"]["on_hand"] == 5

@@ -21,9 +21,10 @@ import pytest
 import requests
 
 from locator import indices
-from locator.es import index_name, make_client
+from locator.es import make_client
+from locator.indices import stock_alias
 from locator.localnode import LocalNode
-from locator.mappings import stock_id
+from locator.mappings import stock_ref
 from tests.conftest import make_tenant, start_gunicorn, stop_gunicorn
 from tests.factories import product_doc, seed, store_doc
 
@@ -109,8 +110,8 @@ def _seed(es, config, tenant_id: str) -> None:
 
 def _assert_every_acknowledged_row_is_there(es, config, tenant_id: str, acked: list[int]) -> None:
     for thread, round_ in enumerate(acked):
-        docs = es.mget(index=index_name(config, "stock"),
-                       ids=[stock_id(tenant_id, "S1", sku) for sku in _skus(thread)])["docs"]
+        docs = es.mget(index=stock_alias(config, tenant_id),
+                       docs=[stock_ref(tenant_id, "S1", sku) for sku in _skus(thread)])["docs"]
         assert all(d["found"] for d in docs), f"thread {thread}: rows lost"
         lost = [d["_id"] for d in docs if d["_source"]["on_hand"] < round_]
         assert not lost, f"thread {thread}: {len(lost)} rows older than acknowledged round {round_}"
@@ -169,12 +170,12 @@ def crash_node(config):
 
 def test_sigkill_of_elasticsearch_mid_batch_loses_no_acknowledged_row(crash_node, tmp_path):
     node, node_config, es = crash_node
-    stock_settings = es.indices.get_settings(index=index_name(node_config, "stock"), include_defaults=True)
+    tenant = make_tenant(es, node_config)
+    stock_settings = es.indices.get_settings(index=stock_alias(node_config, tenant.id), include_defaults=True)
     (settings,) = stock_settings.values()
     durability = settings.get("settings", {}).get("index", {}).get("translog", {}).get("durability") \
         or settings["defaults"]["index"]["translog"]["durability"]
     assert durability.lower() == "request"  # acknowledged = fsynced
-    tenant = make_tenant(es, node_config)
     _seed(es, node_config, tenant.id)
     server = start_gunicorn(node_config, tmp_path, workers=2)
     pusher = Pusher(server.url, tenant.headers("secret"))

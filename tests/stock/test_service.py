@@ -2,10 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from locator.es import index_name
-from locator.mappings import stock_id
 from locator.stock.service import StockRow, apply_stock_batch, summarize
-from tests.factories import product_doc, seed, store_doc
+from tests.factories import get_stock_doc, product_doc, seed, store_doc
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -23,7 +21,7 @@ def test_counts_apply_once_and_never_go_back_in_time(es, config, tenant):
     assert [o.outcome for o in apply_stock_batch(es, config, tenant.id, older)] == ["stale"]
     newer = [StockRow("S1", "SKU1", 3, T0 + timedelta(hours=1))]
     assert [o.outcome for o in apply_stock_batch(es, config, tenant.id, newer)] == ["updated"]
-    doc = es.get(index=index_name(config, "stock"), id=stock_id(tenant.id, "S1", "SKU1"))["_source"]
+    doc = get_stock_doc(es, config, tenant.id, "S1", "SKU1")["_source"]
     assert doc["on_hand"] == 3
     assert doc["location"] == {"lat": 48.85, "lon": 2.35}
 
@@ -40,5 +38,5 @@ def test_unknown_store_or_sku_is_rejected_and_latest_row_in_a_batch_wins(es, con
     assert [o.outcome for o in outcomes] == ["created", "stale", "rejected", "rejected"]
     assert "unknown store_id" in outcomes[2].reason and "unknown sku" in outcomes[3].reason
     assert summarize(outcomes) == {"created": 1, "stale": 1, "rejected": 2}
-    doc = es.get(index=index_name(config, "stock"), id=stock_id(tenant.id, "S1", "SKU1"))["_source"]
+    doc = get_stock_doc(es, config, tenant.id, "S1", "SKU1")["_source"]
     assert doc["on_hand"] == 7

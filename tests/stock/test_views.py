@@ -3,9 +3,9 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-from locator.es import index_name
-from locator.mappings import stock_id
-from tests.factories import product_doc, seed, store_doc
+from locator.indices import stock_alias
+from locator.mappings import stock_id, stock_routing
+from tests.factories import get_stock_doc, product_doc, seed, store_doc
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -28,11 +28,11 @@ def test_batch_gives_a_result_per_row_and_twice_changes_nothing(client, es, conf
     assert "unknown sku" in results[2]["reason"]
     assert set(results[3]["errors"]) == {"on_hand", "as_of"}
     assert response.json["summary"] == {"applied": 2, "unchanged": 0, "stale": 0, "rejected": 2}
-    stock = index_name(config, "stock")
-    before = es.get(index=stock, id=stock_id(tenant.id, "S1", "A"))
+    stock = stock_alias(config, tenant.id)
+    before = es.get(index=stock, id=stock_id(tenant.id, "S1", "A"), routing=stock_routing("A"))
     again = client.put("/v1/stock", json=batch, headers=tenant.headers("secret"))
     assert [r["result"] for r in again.json["results"]] == ["unchanged", "unchanged", "rejected", "rejected"]
-    after = es.get(index=stock, id=stock_id(tenant.id, "S1", "A"))
+    after = es.get(index=stock, id=stock_id(tenant.id, "S1", "A"), routing=stock_routing("A"))
     assert after["_seq_no"] == before["_seq_no"] and after["_source"]["on_hand"] == 5
 
 
@@ -43,7 +43,7 @@ def test_stale_rows_never_move_stock_back_in_time(client, es, config, tenant):
     response = client.put("/v1/stock", json={"rows": [_row("A", 50, T0 - timedelta(minutes=1))]},
                           headers=headers)
     assert response.json["results"][0]["result"] == "stale"
-    doc = es.get(index=index_name(config, "stock"), id=stock_id(tenant.id, "S1", "A"))["_source"]
+    doc = get_stock_doc(es, config, tenant.id, "S1", "A")["_source"]
     assert doc["on_hand"] == 5
 
 
@@ -85,7 +85,7 @@ def test_wait_for_visible_answers_once_searches_see_the_count(client, es, config
         row = _row("A", on_hand, T0 + timedelta(minutes=minutes))
         response = client.put("/v1/stock?wait_for_visible=true", headers=headers, json={"rows": [row]})
         assert response.json["results"][0]["result"] == "applied"
-        hits = es.search(index=index_name(config, "stock"), query={"bool": {"filter": [
+        hits = es.search(index=stock_alias(config, tenant.id), query={"bool": {"filter": [
             {"term": {"tenant": tenant.id}}, {"term": {"sku": "A"}}]}})["hits"]["hits"]
         assert [h["_source"]["on_hand"] for h in hits] == [on_hand]
         found = client.get("/v1/availability", headers=headers, query_string={
@@ -96,7 +96,7 @@ def test_wait_for_visible_answers_once_searches_see_the_count(client, es, config
 
 def test_the_worker_refreshes_after_a_write_so_searches_need_no_scheduled_refresh(client, es, config, tenant):
     _seed(es, config, tenant)
-    stock = index_name(config, "stock")
+    stock = stock_alias(config, tenant.id)
     query = {"bool": {"filter": [{"term": {"tenant": tenant.id}}, {"term": {"on_hand": 4242}}]}}
     # With scheduled refreshes off, only the API's own refresh can make the row searchable.
     es.indices.put_settings(index=stock, settings={"index": {"refresh_interval": "-1"}})

@@ -1,0 +1,77 @@
+"""Upgrading data from the shared stock index: `locator setup` splits it into per-tenant indices."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from elasticsearch import helpers
+
+from locator import indices, mappings
+from locator.cli.main import main
+from locator.es import index_name
+from locator.mappings import stock_id
+from locator.reservations import holds
+from locator.stock.service import StockRow, apply_stock_batch
+from locator.tenants.settings import TenantSettings
+from tests.conftest import _env_for
+from tests.factories import get_stock_doc, product_doc, seed, store_doc
+
+T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def upgraded(es, config):
+    """A prefix of its own, set up as the versions with one shared stock index left it."""
+    old = dataclasses.replace(config, index_prefix=f"{config.index_prefix}-m{uuid.uuid4().hex[:4]}")
+    indices.ensure_shared(es, old)
+    shared = index_name(old, "stock")
+    legacy_mapping = {k: v for k, v in mappings.STOCK.items() if k != "_routing"}
+    legacy_mapping["properties"] = {k: v for k, v in legacy_mapping["properties"].items() if k != "loaded_by"}
+    es.indices.create(index=f"{shared}-20261101000000000000", mappings=legacy_mapping,
+                      settings={"number_of_shards": 1, "number_of_replicas": 0},
+                      aliases={shared: {"is_write_index": True}})
+    yield old
+    indices.delete_all(es, old)
+
+
+def _legacy_stock(es, config, tenant: str, sku: str, on_hand: int) -> dict:
+    return {"_index": index_name(config, "stock"), "_id": stock_id(tenant, "S1", sku),
+            "tenant": tenant, "store_id": "S1", "sku": sku, "location": {"lat": 48.85, "lon": 2.35},
+            "store_status": "open", "services": [], "on_hand": on_hand, "as_of": T0.isoformat(),
+            "holds": [], "held": 0, "updated_at": T0.isoformat()}
+
+
+def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_after(es, upgraded):
+    # Tenants as the old versions wrote them: no stock index of their own.
+    a, b = (f"t{uuid.uuid4().hex[:10]}" for _ in range(2))
+    for tenant in (a, b):
+        es.index(index=index_name(upgraded, "tenants"), id=tenant, refresh=True,
+                 document={"tenant": tenant, "name": tenant, "settings": TenantSettings().to_dict(),
+                           "created_at": T0.isoformat(), "updated_at": T0.isoformat()})
+    seed(es, upgraded, [store_doc(t, "S1", 48.85, 2.35) for t in (a, b)],
+         [product_doc(t, sku) for t in (a, b) for sku in ("A", "B")])
+    helpers.bulk(es, [_legacy_stock(es, upgraded, a, "A", 4), _legacy_stock(es, upgraded, a, "B", 2),
+                      _legacy_stock(es, upgraded, b, "A", 9)], refresh=True)
+    with pytest.raises(indices.LayoutOutdated, match="locator setup"):
+        indices.ensure_all(es, upgraded)
+
+    result = CliRunner(env=_env_for(upgraded)).invoke(main, ["setup"])
+    assert result.exit_code == 0, result.output
+    assert "Stock split into one index per tenant" in result.output and "delete it" in result.output
+
+    assert get_stock_doc(es, upgraded, a, "S1", "A")["_source"]["on_hand"] == 4
+    assert get_stock_doc(es, upgraded, b, "S1", "A")["_source"]["on_hand"] == 9
+    es.indices.refresh(index=index_name(upgraded, "stock"))
+    assert es.count(index=index_name(upgraded, "stock"))["count"] == 3
+    later = [StockRow("S1", "B", 7, T0 + timedelta(hours=1))]
+    assert apply_stock_batch(es, upgraded, a, later)[0].outcome == "updated"
+    expires = datetime.now(UTC) + timedelta(hours=1)
+    assert holds.place(es, upgraded, a, "S1", "r1", [{"sku": "A", "qty": 3}], expires, 0) == []
+    assert holds.availability(es, upgraded, a, "S1", "A", 0) == 1
+    # Running it again changes nothing.
+    again = CliRunner(env=_env_for(upgraded)).invoke(main, ["setup"])
+    assert again.exit_code == 0 and "split" not in again.output
