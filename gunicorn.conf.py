@@ -13,6 +13,11 @@ graceful_timeout = 10
 keepalive = 5
 accesslog = None  # the app logs each request itself, as JSON, with its request id
 errorlog = "-"
+# Above the application's own limits (locator/http/limits.py), so that the application answers
+# an oversized URL (414) or header (431) in problem+json instead of gunicorn's HTML 400: 8,190
+# is the longest request line gunicorn reads.
+limit_request_line = 8190
+limit_request_field_size = 16384
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 # Prometheus multi-process mode: each worker writes its samples under this folder and /metrics

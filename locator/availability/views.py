@@ -18,7 +18,6 @@ from locator.http import responses
 from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
-from locator.listing import decode_cursor
 from locator.stores.service import store_cache
 
 blp = ServiceBlueprint("availability", __name__, url_prefix="/v1", description="Product availability")
@@ -64,7 +63,7 @@ def availability(args: dict):
     `in_stock` (shown as `low_stock`; `reported_level` keeps the count's own level). A store
     temporarily closed supplies nothing: `out_of_stock`, among the stores without the product.
     """
-    decode_cursor(args.get("cursor"))  # a bad cursor is a 400 before anything is looked up
+    service.decode_availability_cursor(args.get("cursor"))  # a bad cursor: 400 before any lookup
     ctx = _context()
     _, products = _caches()
     product = service.require_products(ctx, products, [args["sku"]])[args["sku"]]
@@ -91,7 +90,7 @@ def basket(args: dict):
     Stores that can supply everything come first (nearest first), then partial ones ranked by
     the units they can supply, each with what is available and missing per line.
     """
-    decode_cursor(args.get("cursor"))
+    basket_service.decode_basket_cursor(args.get("cursor"))
     merged: dict[str, int] = {}
     for item in args["items"]:
         merged[item["sku"]] = merged.get(item["sku"], 0) + item["qty"]
