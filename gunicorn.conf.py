@@ -30,9 +30,22 @@ if _metrics_dir_is_ours:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="locator-metrics-")
 
 
+# Shopper tokens are keyed with TOKEN_SECRETS. Without it every worker must still use the same
+# secret, so this run draws one for all of them (a replay after a restart cannot show its token).
+_token_secret_is_drawn = not os.environ.get("TOKEN_SECRETS", "").strip()
+if _token_secret_is_drawn:
+    import secrets
+
+    os.environ["TOKEN_SECRETS"] = secrets.token_urlsafe(32)
+
+
 def on_starting(server):
     """Start from empty metric files: samples of a previous run would be added to ours."""
     import glob
+
+    if _token_secret_is_drawn:
+        server.log.warning("TOKEN_SECRETS is not set: shopper tokens use a secret drawn for this run; "
+                           "set TOKEN_SECRETS in production")
 
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)

@@ -29,6 +29,18 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+MIN_TOKEN_SECRET_LENGTH = 16
+
+
+def _token_secrets(name: str) -> tuple[str, ...]:
+    secrets = tuple(part.strip() for part in (_env(name) or "").split(",") if part.strip())
+    short = [i + 1 for i, secret in enumerate(secrets) if len(secret) < MIN_TOKEN_SECRET_LENGTH]
+    if short:
+        raise ValueError(f"{name}: secret number {short[0]} is shorter than {MIN_TOKEN_SECRET_LENGTH} "
+                         "characters (use e.g. `openssl rand -hex 32`)")
+    return secrets
+
+
 def _default_es_home() -> Path:
     # The node runs as an unprivileged user, so its files must not sit below /root.
     if os.geteuid() == 0:
@@ -75,6 +87,9 @@ class Config:
     webhook_retry_seconds: float = 30.0
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 5.0
+    # Shopper tokens: the first secret signs new ones, the others still serve replays (rotation).
+    # Empty: a secret drawn per process (gunicorn.conf.py draws one for all its workers).
+    token_secrets: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -118,6 +133,7 @@ class Config:
             "webhook_retry_seconds": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
             "webhook_max_attempts": _int("WEBHOOK_MAX_ATTEMPTS", 8),
             "webhook_timeout_seconds": float(_env("WEBHOOK_TIMEOUT_SECONDS", "5")),
+            "token_secrets": _token_secrets("TOKEN_SECRETS"),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known

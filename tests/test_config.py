@@ -40,3 +40,13 @@ def test_config_is_frozen_and_rejects_unknown_overrides():
         config.port = 1  # type: ignore[misc]
     with pytest.raises(TypeError, match="unknown config fields"):
         Config.from_env(colour="blue")
+
+
+def test_token_secrets_newest_first_and_long_enough(monkeypatch):
+    monkeypatch.setenv("TOKEN_SECRETS", " new-secret-0123456789 , old-secret-0123456789 ")
+    assert Config.from_env().token_secrets == ("new-secret-0123456789", "old-secret-0123456789")
+    monkeypatch.setenv("TOKEN_SECRETS", "new-secret-0123456789,short")
+    with pytest.raises(ValueError, match="TOKEN_SECRETS: secret number 2"):
+        Config.from_env()
+    monkeypatch.delenv("TOKEN_SECRETS")
+    assert Config.from_env().token_secrets == ()

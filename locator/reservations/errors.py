@@ -31,3 +31,10 @@ class StoreClosed(Conflict):
 
     type_slug = "store-closed"
     title = "Store temporarily closed"
+
+
+class TokenUnavailable(Conflict):
+    """A replay cannot show its token: the secret that made it is no longer configured."""
+
+    type_slug = "token-unavailable"
+    title = "Token no longer available"
