@@ -18,6 +18,7 @@ from locator.http import responses
 from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
+from locator.stock import disclosure
 from locator.stores.service import store_cache
 
 blp = ServiceBlueprint("availability", __name__, url_prefix="/v1", description="Product availability")
@@ -65,6 +66,7 @@ def availability(args: dict):
     """
     service.decode_availability_cursor(args.get("cursor"))  # a bad cursor: 400 before any lookup
     ctx = _context()
+    disclosure.check_asked_qty("min_qty", args["min_qty"], ctx.vis.show_qty)
     _, products = _caches()
     product = service.require_products(ctx, products, [args["sku"]])[args["sku"]]
     req = service.AvailabilityRequest(
@@ -95,6 +97,8 @@ def basket(args: dict):
     for item in args["items"]:
         merged[item["sku"]] = merged.get(item["sku"], 0) + item["qty"]
     ctx = _context()
+    for qty in merged.values():
+        disclosure.check_asked_qty("items", qty, ctx.vis.show_qty)
     _, products = _caches()
     service.require_products(ctx, products, list(merged))
     req = basket_service.BasketRequest(

@@ -93,9 +93,10 @@ def create_reservation(body: dict):
                                errors={IDEMPOTENCY_HEADER: ["Missing or malformed."]})
     try:
         created = service.create(get_es(), _config(), current_tenant(), key, body)
-    except InsufficientStock:
+    except InsufficientStock as exc:
         record_reservation("short")
-        raise
+        tenant = current_tenant()
+        raise exc.disclosed(current_key().is_secret or tenant.settings.expose_quantities) from None
     record_reservation("replayed" if created.replayed else "held")
     if not created.replayed:
         visibility.request_refresh(current_app.config["LOCATOR"])  # availability searches show the hold soon
