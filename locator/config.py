@@ -76,8 +76,9 @@ class Config:
     geocoder_min_delay_seconds: float = 1.0
     # Rate limits: storage shared by every worker (memory:// only for a single process).
     ratelimit_storage_uri: str = "memory://"
-    ratelimit_default: str = "600/minute"
-    ratelimit_per_address: str = "300/minute"
+    ratelimit_default: str = "6000/minute"  # per key: a publishable key's ceiling, a secret key's budget
+    ratelimit_per_client: str = "300/minute"  # per (publishable key, address)
+    ratelimit_per_address: str = "600/minute"
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = 0
     ratelimit_enabled: bool = True
@@ -124,8 +125,9 @@ class Config:
             "geocoder_user_agent": _env("GEOCODER_USER_AGENT", "store-locator"),
             "geocoder_min_delay_seconds": float(_env("GEOCODER_MIN_DELAY_SECONDS", "1")),
             "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
-            "ratelimit_default": _env("RATELIMIT_DEFAULT", "600/minute"),
-            "ratelimit_per_address": _env("RATELIMIT_PER_ADDRESS", "300/minute"),
+            "ratelimit_default": _env("RATELIMIT_DEFAULT", "6000/minute"),
+            "ratelimit_per_client": _env("RATELIMIT_PER_CLIENT", "300/minute"),
+            "ratelimit_per_address": _env("RATELIMIT_PER_ADDRESS", "600/minute"),
             "proxy_hops": _int("PROXY_HOPS", 0),
             "ratelimit_enabled": _bool("RATELIMIT_ENABLED", True),
             "key_cache_seconds": float(_env("KEY_CACHE_SECONDS", "5")),

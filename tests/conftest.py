@@ -42,7 +42,8 @@ def config() -> Config:
     # Rate limits high enough for any test; tests/test_ratelimit.py sets its own small ones.
     return Config.from_env(es_port=port, index_prefix=f"test-{uuid.uuid4().hex[:8]}",
                            log_level="WARNING", key_cache_seconds=0.0,
-                           ratelimit_default="100000/minute", ratelimit_per_address="100000/minute")
+                           ratelimit_default="100000/minute", ratelimit_per_address="100000/minute",
+                           ratelimit_per_client="50000/minute")
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +80,8 @@ def _env_for(config: Config) -> dict[str, str]:
     env = {"ES_PORT": str(config.es_port), "INDEX_PREFIX": config.index_prefix,
            "ES_HOME": str(config.es_home), "LOG_LEVEL": "WARNING",
            "RATELIMIT_DEFAULT": config.ratelimit_default,
-           "RATELIMIT_PER_ADDRESS": config.ratelimit_per_address}
+           "RATELIMIT_PER_ADDRESS": config.ratelimit_per_address,
+           "RATELIMIT_PER_CLIENT": config.ratelimit_per_client}
     if config.elasticsearch_url:
         env["ELASTICSEARCH_URL"] = config.elasticsearch_url
     return env
