@@ -33,6 +33,32 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SAMPLES = Path(__file__).resolve().parent / "samples"
 TEST_ES_PORT = 9250
+# Tests on licence-restricted real files read them from ../shared/data and skip without them;
+# the end of the run lists them (`pytest_unconfigure`), so a green run says what it did not test.
+SHARED_SKIP = "needs ../shared/data/"
+_skipped_for_shared_data: list[str] = []
+
+
+def shared_data(name: str) -> Path:
+    """Return a file of ../shared/data, or skip the test (listed at the end of the run)."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{SHARED_SKIP}{name}")
+    return path
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and isinstance(report.longrepr, tuple) and SHARED_SKIP in report.longrepr[2]:
+        _skipped_for_shared_data.append(f"{report.nodeid}: {report.longrepr[2].removeprefix('Skipped: ')}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not _skipped_for_shared_data:
+        return
+    reporter.write_sep("-", f"{len(_skipped_for_shared_data)} tests skipped for lack of ../shared data")
+    for line in _skipped_for_shared_data:
+        reporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,12 @@
 """The real, messy files: IKEA (MIT, in demo/), and when ../shared/data is here, Starbucks, Best Buy
 and Instacart (licence-restricted: read from there, never copied into the project)."""
 
-import pytest
 
 from indexer.demo import DEMO_DIR
-from tests.indexer.conftest import SHARED_DATA, count, get_store
+from tests.conftest import shared_data
+from tests.indexer.conftest import count, get_store
 
-
-def shared(name):
-    path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return path
+shared = shared_data
 
 
 def test_ikea_json_duplicates_and_missing_coordinates(es, config, tenant, load):
