@@ -7,7 +7,8 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Requests mostly wait on Elasticsearch: a few threads per process keep both cores busy.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+# gunicorn's threaded worker, answering the requests gunicorn itself refuses in problem+json.
+worker_class = "locator.http.server.ProblemThreadWorker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5

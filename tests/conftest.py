@@ -152,15 +152,16 @@ class LiveServer:
     log_path: Path
 
 
-def start_gunicorn(config: Config, tmp_dir: Path, workers: int = 2, **env_extra: str) -> LiveServer:
-    """Start the real service under gunicorn on a free port and wait until it answers."""
+def start_gunicorn(config: Config, tmp_dir: Path, workers: int = 2, app: str = "wsgi:app",
+                   **env_extra: str) -> LiveServer:
+    """Start the service (or the WSGI `app` named) under gunicorn on a free port; wait until it answers."""
     port = free_port()
     env = {**os.environ, **_env_for(config), "PORT": str(port), "WEB_CONCURRENCY": str(workers),
            **env_extra}
     log_path = tmp_dir / f"gunicorn-{port}.log"
     with log_path.open("wb") as log_file:  # the child keeps its own handle
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

@@ -99,6 +99,15 @@ def test_header_above_the_apps_limit_is_a_431_problem(live_server, shop):
     assert "X-Junk" in assert_problem(response, 431)["detail"]
 
 
+def test_what_gunicorn_itself_refuses_is_a_problem_too(live_server, shop):
+    # Above the longest request line gunicorn reads (8,190 bytes): the application never sees it.
+    response = requests.get(f"{live_server.url}/v1/stores?{HERE}&q={'x' * 9000}", headers=shop.headers(),
+                            timeout=10)
+    assert assert_problem(response, 414)["title"] == "Request URI Too Large"
+    too_many = {f"X-Extra-{i}": "1" for i in range(120)}  # gunicorn reads at most 100 header fields
+    assert_problem(requests.get(f"{live_server.url}/healthz", headers=too_many, timeout=10), 431)
+
+
 def test_a_deep_but_reasonable_body_is_still_parsed(live_server, shop):
     # 50 levels: far below the limit, answered as a validation error on the fields, not on nesting.
     body = {"items": [{"sku": "SKU1", "qty": 1}], "lat": 48.8566, "lon": 2.3522,
