@@ -26,7 +26,7 @@ import hashlib
 import logging
 import time
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 from limits import parse_many
 
@@ -36,6 +36,7 @@ from locator.http.problems import RETRY_AFTER_SECONDS, problem
 API_PREFIX = "/v1/"
 PUBLISHABLE = "publishable"
 EXTENSION_KEY = "locator_limiter"
+SERVER_KEY_FLAG = "locator_server_key"
 log = logging.getLogger(__name__)
 
 
@@ -61,7 +62,12 @@ def client_bucket() -> str:
 
 def _server_key() -> bool:
     """Tell whether the request carries a valid key of a kind other than publishable."""
-    plaintext = _api_key()
+    if SERVER_KEY_FLAG not in g:  # asked by several limits: one lookup per request
+        g.setdefault(SERVER_KEY_FLAG, _looks_up_as_server_key(_api_key()))
+    return g.get(SERVER_KEY_FLAG)
+
+
+def _looks_up_as_server_key(plaintext: str) -> bool:
     if not plaintext or len(plaintext) > MAX_KEY_LENGTH:
         return False
     try:
