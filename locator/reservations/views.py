@@ -73,9 +73,10 @@ def _authorized(rid: str, token: str | None) -> dict:
     "Location": {"description": "The reservation's URL.", "schema": {"type": "string"}},
     "Idempotent-Replayed": {"description": "`true` when this answers a repeat of an earlier request.",
                             "schema": {"type": "string"}}})
-@blp.alt_response(409, description="Stock is short (`items`: sku, requested, available; nothing "
-                  "held), the store is temporarily closed, or a request with the same "
-                  "Idempotency-Key is still running.")
+@blp.alt_response(409, description="Stock is short (`items`: sku, requested, available — capped at "
+                  "10 unless quantities are exposed; nothing held), the store is temporarily "
+                  "closed, a request with the same Idempotency-Key is still running, or a replay's "
+                  "token was made with a retired secret (`token-unavailable`).")
 @blp.alt_response(422, description="Unknown store, or Idempotency-Key reused with another body.")
 @blp.doc(parameters=[_IDEMPOTENCY_DOC])
 @require_key()
