@@ -17,7 +17,7 @@ from indexer import aliases, follow
 from indexer.bulk import BulkSender, action_line, source_line
 from indexer.context import EmptyLoad, LoadContext, Row, Writer
 from indexer.documents import EXACT, product_document, same_content, store_document
-from indexer.timezones import TimezoneError, resolve_timezone
+from indexer.timezones import TimezoneError, resolve_zone
 from locator.es import index_name
 from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
 from locator.mappings import entity_id
@@ -207,11 +207,14 @@ class StoresWriter(CatalogueWriter):
             return None
         location, precision = located
         try:
-            zone = resolve_timezone(data["timezone"], location["lat"], location["lon"])
+            resolved = resolve_zone(data["timezone"], location["lat"], location["lon"])
         except TimezoneError as exc:
             self.rejected(data)
             self.ctx.reject(row.line, row.raw, "timezone", str(exc))
             return None
+        if resolved.warning:
+            self.ctx.warn(row.line, "timezone", resolved.warning)
+        zone = resolved.zone
         return store_document(self.tenant, data, location, precision, zone, self.ctx.options.demo,
                               self.stamp)
 

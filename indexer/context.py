@@ -14,7 +14,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from indexer.rejects import Reject, RejectsFile
+from indexer.rejects import SHOWN_ON_SCREEN, Reject, RejectsFile
 from indexer.sources import Source
 from locator.config import Config
 
@@ -54,6 +54,7 @@ class Summary:
     stock_moved: int = 0
     stock_deleted: int = 0
     geocoded: int = 0
+    warnings: int = 0  # rows loaded with a value replaced (e.g. a time zone from the coordinates)
     elapsed: float = 0.0
     stopped_early: bool = False
     abandoned: bool = False  # a full load stopped early: its new index deleted, the live one unchanged
@@ -78,6 +79,7 @@ class Summary:
         ]
         extra = [f"{name} {value}" for name, value in (
             ("duplicates", self.duplicates), ("removed", self.removed), ("geocoded", self.geocoded),
+            ("warnings", self.warnings),
             ("stock documents moved", self.stock_moved), ("stock documents deleted", self.stock_deleted),
         ) if value]
         if extra:
@@ -124,6 +126,15 @@ class LoadContext:
         limit = self.options.max_errors
         if limit is not None and self.summary.rejected > limit:
             raise TooManyRejects()
+
+
+    def warn(self, line: int, field_name: str, message: str) -> None:
+        """Report a row loaded with one of its values replaced (the first ones on screen)."""
+        self.summary.warnings += 1
+        if self.summary.warnings <= SHOWN_ON_SCREEN:
+            self.echo(f"{self.source.path}:{line}: warning: {field_name}: {message}")
+        elif self.summary.warnings == SHOWN_ON_SCREEN + 1:
+            self.echo("… more warnings are not shown")
 
 
 class Writer:

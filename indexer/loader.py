@@ -51,7 +51,7 @@ def load_file(es: Elasticsearch, config: Config, kind: str, path: Path | str, op
     rejects = RejectsFile(source, options.rejects_path, _above_progress_bar(echo))
     summary.rejects_path = rejects.path
     _check_columns(kind, source, options)
-    ctx = LoadContext(es, config, options, summary, rejects, source, echo)
+    ctx = LoadContext(es, config, options, summary, rejects, source, _above_progress_bar(echo))
     indices.ensure_all(es, config)
     defaults = _defaults(kind, options, source, summary)
     writer = _make_writer(kind, ctx)

@@ -20,7 +20,6 @@ from marshmallow import (
 )
 
 from indexer.hours import HoursError, normalize_hours
-from indexer.timezones import TimezoneError, parse_timezone
 from locator.cache import MISSING, Cache
 from locator.fields import Coordinate, Id, Lower, RowSchema, Text
 from locator.geocoding.geocoder import country_code
@@ -63,11 +62,8 @@ class StoreRowSchema(RowSchema):
             errors[missing] = ["lat and lon go together: give both or neither"]
         if data.get("country") and country_code(data["country"]) is None:
             errors["country"] = [f"unknown country {data['country']!r} (ISO 3166 code, e.g. FR)"]
-        if data.get("timezone"):
-            try:
-                parse_timezone(data["timezone"])
-            except TimezoneError as exc:
-                errors["timezone"] = [str(exc)]
+        # The time zone is checked once the coordinates are known (a file's or the geocoder's):
+        # a value that is no IANA zone then gives way to theirs (indexer.timezones.resolve_zone).
         hours = data.get("opening_hours")
         if hours:
             if not isinstance(hours, str):

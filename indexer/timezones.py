@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from dataclasses import dataclass
 from functools import lru_cache
 
 from timezonefinder import TimezoneFinder
@@ -71,17 +72,42 @@ def _suggest(value: str) -> str:
     return ""
 
 
-def resolve_timezone(value: str | None, lat: float | None, lon: float | None) -> str:
-    """Return the store's IANA zone from `value` and/or its coordinates; raise TimezoneError."""
-    name, offset_zone = parse_timezone(value.strip()) if value and value.strip() else (None, None)
+@dataclass(frozen=True)
+class ResolvedZone:
+    """A store's zone and, when the file's value was not used, why (for a warning)."""
+
+    zone: str
+    warning: str | None = None
+
+
+def resolve_zone(value: str | None, lat: float | None, lon: float | None) -> ResolvedZone:
+    """Return the store's IANA zone from `value` and/or its coordinates; raise TimezoneError.
+
+    A value that is no IANA name (`Asia/Beijing`, a name cut short) gives way to the zone at the
+    coordinates, with a warning naming both; it is refused only when there are no coordinates.
+    """
+    value = value.strip() if value else ""
+    try:
+        name, offset_zone = parse_timezone(value) if value else (None, None)
+    except TimezoneError:
+        found = zone_at(lat, lon) if lat is not None and lon is not None else None
+        if found is None:
+            raise
+        return ResolvedZone(found, f"{value!r} is not an IANA time zone{_suggest(value)}; "
+                                   f"{found} used, from the coordinates")
     if name:
-        return name
+        return ResolvedZone(name)
     if lat is not None and lon is not None:
         found = zone_at(lat, lon)
         if found:
-            return found
+            return ResolvedZone(found)
     if offset_zone:
-        return offset_zone
+        return ResolvedZone(offset_zone)
     if offset_zone == "":
         raise TimezoneError(f"{value!r} is an offset without a zone name and there are no coordinates")
     raise TimezoneError("no time zone given and none can be derived without coordinates")
+
+
+def resolve_timezone(value: str | None, lat: float | None, lon: float | None) -> str:
+    """Return the store's IANA zone (see `resolve_zone`, whose warning this drops)."""
+    return resolve_zone(value, lat, lon).zone

@@ -9,7 +9,7 @@ from locator.config import Config
 from locator.desk.views import blp as desk_blp
 from locator.geocoding.views import blp as geocoding_blp
 from locator.health.views import blp as health_blp
-from locator.http import auth, cors, es, logs, metrics, problems, ratelimit, security, web
+from locator.http import auth, cors, es, limits, logs, metrics, problems, ratelimit, security, web
 from locator.http.apidoc import ServiceApi
 from locator.reservations.views import blp as reservations_blp
 from locator.stock.views import blp as stock_blp
@@ -57,6 +57,7 @@ def create_app(config: Config | None = None) -> Flask:
     metrics.init_app(app)
     cors.init_app(app)
     ratelimit.init_app(app)
+    limits.init_app(app)
     auth.init_app(app)
     security.init_app(app)
     web.init_app(app)

@@ -41,6 +41,18 @@ def _parse(env: str, raw: str, spec: Field) -> object:
     return raw
 
 
+MIN_TOKEN_SECRET_LENGTH = 16
+
+
+def _token_secrets(raw: str) -> tuple[str, ...]:
+    secrets = tuple(part.strip() for part in raw.split(",") if part.strip())
+    short = [i + 1 for i, secret in enumerate(secrets) if len(secret) < MIN_TOKEN_SECRET_LENGTH]
+    if short:
+        raise ValueError(f"TOKEN_SECRETS: secret number {short[0]} is shorter than "
+                         f"{MIN_TOKEN_SECRET_LENGTH} characters (use e.g. `openssl rand -hex 32`)")
+    return secrets
+
+
 def _default_es_home() -> Path:
     # The node runs as an unprivileged user, so its files must not sit below /root.
     if os.geteuid() == 0:
@@ -80,8 +92,11 @@ class Config:
     geocoder_min_delay_seconds: float = setting("GEOCODER_MIN_DELAY_SECONDS", 1.0)
     # Rate limits: storage shared by every worker (memory:// only for a single process).
     ratelimit_storage_uri: str = setting("RATELIMIT_STORAGE_URI", "memory://")
-    ratelimit_default: str = setting("RATELIMIT_DEFAULT", "600/minute")
-    ratelimit_per_address: str = setting("RATELIMIT_PER_ADDRESS", "300/minute")
+    # Per key: a publishable key's ceiling over all its shoppers, a secret key's budget.
+    ratelimit_default: str = setting("RATELIMIT_DEFAULT", "6000/minute")
+    # Per (publishable key, client address).
+    ratelimit_per_client: str = setting("RATELIMIT_PER_CLIENT", "300/minute")
+    ratelimit_per_address: str = setting("RATELIMIT_PER_ADDRESS", "600/minute")
     # Refused keys (401) per client address: slows down guessing a key on the desk's sign-in.
     ratelimit_failed_keys: str = setting("RATELIMIT_FAILED_KEYS", "50/hour")
     # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
@@ -116,6 +131,9 @@ class Config:
     demo_mail_dir: str | None = setting("DEMO_MAIL_DIR", None)
     # How often a store desk polls its pick-up list (a conditional GET, 304 when unchanged).
     desk_poll_seconds: int = setting("DESK_POLL_SECONDS", 2)
+    # Shopper tokens: the first secret signs new ones, the others still serve replays (rotation).
+    # Empty: a secret drawn per process (gunicorn.conf.py draws one for all its workers).
+    token_secrets: tuple[str, ...] = setting("TOKEN_SECRETS", (), parse=_token_secrets)
     extra: dict = field(default_factory=dict)
 
     @property

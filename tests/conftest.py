@@ -33,6 +33,32 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SAMPLES = Path(__file__).resolve().parent / "samples"
 TEST_ES_PORT = 9250
+# Tests on licence-restricted real files read them from ../shared/data and skip without them;
+# the end of the run lists them (`pytest_unconfigure`), so a green run says what it did not test.
+SHARED_SKIP = "needs ../shared/data/"
+_skipped_for_shared_data: list[str] = []
+
+
+def shared_data(name: str) -> Path:
+    """Return a file of ../shared/data, or skip the test (listed at the end of the run)."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{SHARED_SKIP}{name}")
+    return path
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and isinstance(report.longrepr, tuple) and SHARED_SKIP in report.longrepr[2]:
+        _skipped_for_shared_data.append(f"{report.nodeid}: {report.longrepr[2].removeprefix('Skipped: ')}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not _skipped_for_shared_data:
+        return
+    reporter.write_sep("-", f"{len(_skipped_for_shared_data)} tests skipped for lack of ../shared data")
+    for line in _skipped_for_shared_data:
+        reporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +70,7 @@ def config() -> Config:
     return Config.from_env(es_port=port, index_prefix=f"test-{uuid.uuid4().hex[:8]}",
                            log_level="WARNING", key_cache_seconds=0.0, webhook_allow_private=True,
                            ratelimit_default="100000/minute", ratelimit_per_address="100000/minute",
-                           ratelimit_failed_keys="100000/day")
+                           ratelimit_failed_keys="100000/day", ratelimit_per_client="50000/minute")
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +109,7 @@ def _env_for(config: Config) -> dict[str, str]:
            "RATELIMIT_DEFAULT": config.ratelimit_default,
            "RATELIMIT_PER_ADDRESS": config.ratelimit_per_address,
            "RATELIMIT_FAILED_KEYS": config.ratelimit_failed_keys,
+           "RATELIMIT_PER_CLIENT": config.ratelimit_per_client,
            "WEBHOOK_ALLOW_PRIVATE": "1" if config.webhook_allow_private else "0"}
     if config.elasticsearch_url:
         env["ELASTICSEARCH_URL"] = config.elasticsearch_url
@@ -137,15 +164,16 @@ class LiveServer:
     log_path: Path
 
 
-def start_gunicorn(config: Config, tmp_dir: Path, workers: int = 2, **env_extra: str) -> LiveServer:
-    """Start the real service under gunicorn on a free port and wait until it answers."""
+def start_gunicorn(config: Config, tmp_dir: Path, workers: int = 2, app: str = "wsgi:app",
+                   **env_extra: str) -> LiveServer:
+    """Start the service (or the WSGI `app` named) under gunicorn on a free port; wait until it answers."""
     port = free_port()
     env = {**os.environ, **_env_for(config), "PORT": str(port), "WEB_CONCURRENCY": str(workers),
            **env_extra}
     log_path = tmp_dir / f"gunicorn-{port}.log"
     with log_path.open("wb") as log_file:  # the child keeps its own handle
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

@@ -1,6 +1,80 @@
-"""The OpenAPI document describes the answers the service really gives."""
+"""The OpenAPI document describes the answers the service really gives.
 
-from locator.http.apidoc import PROBLEM_MEDIA_TYPE
+Each check is a function returning what is wrong, run on the real document (nothing) and on a
+document made wrong on purpose (something), so that a check that always holds is seen.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from locator.http.apidoc import PROBLEM_MEDIA_TYPE, ServiceApi, ServiceBlueprint
+from locator.http.auth import require_key
+
+
+def operations(spec: dict):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield path, method, operation
+
+
+def undocumented_successes(spec: dict) -> list[tuple[str, str]]:
+    """Return the API operations whose success answer is not described by a named schema."""
+    wrong = []
+    for path, method, operation in operations(spec):
+        if not path.startswith("/v1/"):
+            continue
+        successes = {code: answer for code, answer in operation["responses"].items()
+                     if code.startswith("2")}
+        schemas = [answer.get("content", {}).get("application/json", {}).get("schema", {})
+                   for answer in successes.values()]
+        if not successes or not all("$ref" in schema for schema in schemas):
+            wrong.append((method, path))
+    return wrong
+
+
+def undocumented_errors(spec: dict) -> list[tuple[str, str, str]]:
+    """Return (method, path, what) for operations missing the errors every API answer may carry."""
+    wrong = []
+    for path, method, operation in operations(spec):
+        answers = operation["responses"]
+        if "default" not in answers:
+            wrong.append((method, path, "default"))
+        if not path.startswith("/v1/"):
+            continue
+        for code in sorted({"401", "403", "429", "503"} - set(answers)):
+            wrong.append((method, path, code))
+        if answers.get("422") == {"$ref": "#/components/responses/UNPROCESSABLE_ENTITY"}:
+            wrong.append((method, path, "flask-smorest's 422"))
+    return wrong
+
+
+def broken_spec() -> dict:
+    """A document of one API operation that forgot `@blp.response`."""
+    app = Flask(__name__)
+    app.config.update(API_TITLE="t", API_VERSION="v1", OPENAPI_VERSION="3.0.3")
+    api = ServiceApi(app)
+    blp = ServiceBlueprint("broken", __name__, url_prefix="/v1")
+
+    @blp.route("/forgotten")
+    @require_key()
+    def forgotten():
+        return {}
+
+    api.register_blueprint(blp)
+    return api.spec.to_dict()
+
+
+def test_every_api_operation_documents_its_success_with_a_schema(client):
+    assert undocumented_successes(client.get("/openapi.json").json) == []
+    assert undocumented_successes(broken_spec()) == [("get", "/v1/forgotten")]
+
+
+def test_probes_document_their_json_answer(client):
+    spec = client.get("/openapi.json").json
+    for probe in ("/healthz", "/readyz"):
+        assert "application/json" in spec["paths"][probe]["get"]["responses"]["200"]["content"]
 
 
 def test_errors_are_documented_as_problems(client):
@@ -10,18 +84,11 @@ def test_errors_are_documented_as_problems(client):
     for name, response in responses.items():
         if "content" in response:
             assert list(response["content"]) == [PROBLEM_MEDIA_TYPE], name
-    for path, item in spec["paths"].items():
-        for method, operation in item.items():
-            if method == "parameters":
-                continue
-            answers = operation["responses"]
-            assert "default" in answers, (method, path)
-            assert any(code.startswith("2") for code in answers), (method, path)
-            if path.startswith("/v1/"):
-                assert "422" not in answers or answers["422"] != {
-                    "$ref": "#/components/responses/UNPROCESSABLE_ENTITY"}, (method, path)
-                assert {"401", "403", "429", "503"} <= set(answers), (method, path)
-                assert "Retry-After" in responses["TOO_MANY_REQUESTS"]["headers"]
+    assert "Retry-After" in responses["TOO_MANY_REQUESTS"]["headers"]
+    assert undocumented_errors(spec) == []
+    broken = broken_spec()
+    del broken["paths"]["/v1/forgotten"]["get"]["responses"]["429"]
+    assert undocumented_errors(broken) == [("get", "/v1/forgotten", "429")]
 
 
 def test_json_bodies_survive_extra_media_types(client):

@@ -109,3 +109,19 @@ def test_openapi_and_docs_are_served_locally(client):
     assert "cdn" not in page.lower()
     with client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js") as asset:
         assert asset.status_code == 200
+
+
+def test_a_query_elasticsearch_refuses_is_a_400_problem(config, es):
+    app = create_app(config)
+
+    @app.get("/refused-for-test")
+    def refused():
+        # A text search_after on a geo distance sort: Elasticsearch answers 400.
+        es.search(index=f"{config.index_prefix}-stores", size=1, search_after=["far", "x"],
+                  sort=[{"_geo_distance": {"location": {"lat": 0, "lon": 0}}}, {"store_id": "asc"}])
+        return {}
+
+    response = app.test_client().get("/refused-for-test")
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM
+    assert response.json["type"].endswith("/validation-error")

@@ -49,3 +49,13 @@ def test_every_setting_has_one_variable_documented_in_the_readme():
     variables = [f.metadata["env"] for f in fields(Config) if f.name != "extra"]
     assert len(variables) == len(set(variables))
     assert [v for v in variables if f"`{v}`" not in readme] == []
+
+
+def test_token_secrets_newest_first_and_long_enough(monkeypatch):
+    monkeypatch.setenv("TOKEN_SECRETS", " new-secret-0123456789 , old-secret-0123456789 ")
+    assert Config.from_env().token_secrets == ("new-secret-0123456789", "old-secret-0123456789")
+    monkeypatch.setenv("TOKEN_SECRETS", "new-secret-0123456789,short")
+    with pytest.raises(ValueError, match="TOKEN_SECRETS: secret number 2"):
+        Config.from_env()
+    monkeypatch.delenv("TOKEN_SECRETS")
+    assert Config.from_env().token_secrets == ()

@@ -54,11 +54,14 @@ def test_per_key_limit_shared_by_two_workers(config, es, tenant, redis_url, tmp_
     # Sync workers take one request at a time, so concurrent calls spread over both.
     server = start_gunicorn(config, tmp_path, workers=2, RATELIMIT_STORAGE_URI=redis_url,
                             RATELIMIT_DEFAULT="10/hour", RATELIMIT_PER_ADDRESS="1000/hour",
+                            RATELIMIT_PER_CLIENT="1000/hour",
                             PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
                             GUNICORN_CMD_ARGS="--worker-class sync")
     try:
+        # A secret key's budget is exact (a publishable key's ceiling is tested, then spent after
+        # the answer, so concurrent calls can pass it by a few).
         def call(_):
-            return requests.get(f"{server.url}{PARIS}", headers=tenant.headers(), timeout=30)
+            return requests.get(f"{server.url}{PARIS}", headers=tenant.headers("secret"), timeout=30)
 
         responses = spread_over_workers(call, metrics_dir, "/v1/stores", minimum=11)
         served = served_per_worker(metrics_dir, "/v1/stores")
@@ -77,12 +80,32 @@ def test_per_key_limit_shared_by_two_workers(config, es, tenant, redis_url, tmp_
         assert limited.headers["X-RateLimit-Remaining"] == "0"
         assert limited.json()["status"] == 429
         # Another key of the same tenant, from the same address, has its own budget.
-        other = requests.get(f"{server.url}{PARIS}", headers=tenant.headers("secret"), timeout=30)
+        other = requests.get(f"{server.url}{PARIS}", headers=tenant.headers(), timeout=30)
         assert other.status_code == 200
         # Not the public API: never limited.
         assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200
     finally:
         stop_gunicorn(server)
+
+
+def test_one_address_cannot_spend_a_publishable_keys_budget(config, es, tenant, redis_url):
+    # Shoppers of a site share its publishable key: each (key, address) has its own budget, and
+    # what one address is refused does not count against the key's ceiling.
+    client = _app(config, ratelimit_storage_uri=redis_url, ratelimit_default="10/hour",
+                  ratelimit_per_client="4/hour", ratelimit_per_address="1000/hour")
+
+    def statuses(address: str, n: int) -> list[int]:
+        return [client.get(PARIS, headers=tenant.headers(), environ_base={"REMOTE_ADDR": address}).status_code
+                for _ in range(n)]
+
+    assert statuses("192.0.2.1", 30) == [200] * 4 + [429] * 26
+    assert statuses("192.0.2.2", 4) == [200] * 4
+    assert statuses("192.0.2.3", 3) == [200, 200, 429]  # the key's ceiling: 10 in all
+    limited = client.get(PARIS, headers=tenant.headers(), environ_base={"REMOTE_ADDR": "192.0.2.4"})
+    assert limited.status_code == 429 and limited.mimetype == "application/problem+json"
+    # A retailer's back-end (a secret key, or any key kind that is not publishable) counts per key.
+    assert [client.get(PARIS, headers=tenant.headers("secret")).status_code for _ in range(12)] == \
+        [200] * 10 + [429] * 2
 
 
 def test_per_address_limit_counts_keyless_and_unknown_keys(config, es, tenant, redis_url):

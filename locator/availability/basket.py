@@ -30,11 +30,15 @@ class BasketRequest:
     include_partial: bool = True
 
 
+def decode_basket_cursor(cursor: str | None) -> int:
+    """Return the offset into the ranking a basket cursor points at; anything else is a 400."""
+    after, _phase = listing.decode_cursor(cursor, listing.OFFSET, {BASKET_PHASE})
+    return after[0] if after else 0
+
+
 def basket(ctx: Context, req: BasketRequest, cursor: str | None) -> Page:
     """Return one page of stores ranked by how much of the basket they can supply."""
-    after, _phase = listing.decode_cursor(cursor)
-    offset = int(after[0]) if after else 0
-    offset = max(offset, 0)
+    offset = decode_basket_cursor(cursor)
     per_store, distances = _read_stock(ctx, req)
     ranked = _rank(ctx, req, per_store, distances)
     page = ranked[offset:offset + req.limit]

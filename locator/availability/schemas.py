@@ -27,7 +27,8 @@ class AvailabilityQuery(ma.Schema):
     limit = limit_field()
     cursor = cursor_field()
     min_qty = fields.Integer(load_default=1, validate=validate.Range(1, 100_000), metadata={
-        "description": "Only stores that can supply at least this many units."})
+        "description": "Only stores that can supply at least this many units. Above 10 only for "
+                       "secret keys or tenants that expose quantities (else a 400)."})
     include_out_of_stock = fields.Boolean(load_default=False, metadata={
         "description": "After the stores with the product, list the nearby stores without it "
                        "(level `out_of_stock` or below `min_qty`), nearest first."})
@@ -82,7 +83,9 @@ class AvailabilitySchema(ma.Schema):
 
 class BasketItemSchema(ma.Schema):
     sku = fields.String(required=True, validate=validate.Length(1, 200))
-    qty = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
+    qty = fields.Integer(load_default=1, validate=validate.Range(1, 10_000), metadata={
+        "description": "Units wanted (a repeated sku adds up). Above 10 only for secret keys or "
+                       "tenants that expose quantities (else a 400)."})
 
 
 class BasketRequestSchema(ma.Schema):

@@ -35,6 +35,7 @@ from locator.stores.table import StoreTable
 from locator.tenants.service import Tenant
 
 PHASE_WITH, PHASE_WITHOUT = 1, 2
+CURSOR_PHASES = frozenset({PHASE_WITH, PHASE_WITHOUT})
 # The cursor that starts the "without it" phase: every distance is above -1.
 PHASE_WITHOUT_START = [-1, ""]
 WITHOUT_BATCH = 200
@@ -131,9 +132,14 @@ def _collect(fetch: Callable[[list | None, int], list[dict]],
             return items, None
 
 
+def decode_availability_cursor(cursor: str | None) -> tuple[list | None, int | None]:
+    """Return (search_after, phase) of an availability cursor; anything else is a 400."""
+    return listing.decode_cursor(cursor, listing.DISTANCE, CURSOR_PHASES)
+
+
 def availability(ctx: Context, req: AvailabilityRequest, cursor: str | None) -> Page:
     """Return one page: stores with the product (nearest first), then, if asked, those without."""
-    search_after, phase = listing.decode_cursor(cursor)
+    search_after, phase = decode_availability_cursor(cursor)
     phase = phase or PHASE_WITH
     results: list[dict] = []
     if phase == PHASE_WITH:

@@ -21,6 +21,7 @@ from locator.http.es import get_es
 from locator.listing import decode_cursor
 from locator.stores.service import store_table
 from locator.stores.table import StoreTable
+from locator.stock import disclosure
 
 blp = ServiceBlueprint("availability", __name__, url_prefix="/v1", description="Product availability")
 STOCK_MAX_AGE = 10  # seconds: stock moves
@@ -66,8 +67,9 @@ def availability(args: dict):
     `in_stock` (shown as `low_stock`; `reported_level` keeps the count's own level). A store
     temporarily closed supplies nothing: `out_of_stock`, among the stores without the product.
     """
-    decode_cursor(args.get("cursor"))  # a bad cursor is a 400 before anything is looked up
+    service.decode_availability_cursor(args.get("cursor"))  # a bad cursor: 400 before any lookup
     ctx = _context()
+    disclosure.check_asked_qty("min_qty", args["min_qty"], ctx.vis.show_qty)
     _, products = _caches()
     product = service.require_products(ctx, products, [args["sku"]])[args["sku"]]
     req = service.AvailabilityRequest(
@@ -93,11 +95,13 @@ def basket(args: dict):
     Stores that can supply everything come first (nearest first), then partial ones ranked by
     the units they can supply, each with what is available and missing per line.
     """
-    decode_cursor(args.get("cursor"))
+    basket_service.decode_basket_cursor(args.get("cursor"))
     merged: dict[str, int] = {}
     for item in args["items"]:
         merged[item["sku"]] = merged.get(item["sku"], 0) + item["qty"]
     ctx = _context()
+    for qty in merged.values():
+        disclosure.check_asked_qty("items", qty, ctx.vis.show_qty)
     _, products = _caches()
     service.require_products(ctx, products, list(merged))
     req = basket_service.BasketRequest(

@@ -325,6 +325,19 @@ def _make(service: str, user_agent: str, min_delay_seconds: float) -> Geocoder:
     return GeopyGeocoder(service, user_agent, min_delay_seconds)
 
 
+def preload(config: Config) -> None:
+    """Load the gazetteers now rather than on the first lookup (gunicorn does it before forking)."""
+    _gazetteer()  # country names, for every geocoder
+    if (config.geocoder or "offline").strip().lower() == "offline":
+        _fr_postcodes()
+        _zip_codes()
+
+
+def gazetteers_loaded() -> bool:
+    """Tell whether this process holds the offline gazetteers already."""
+    return all(load.cache_info().currsize for load in (_gazetteer, _fr_postcodes, _zip_codes))
+
+
 def get_geocoder(config: Config) -> Geocoder:
     """Return the configured geocoder, one per process and configuration (so its cache is shared)."""
     service = (config.geocoder or "offline").strip().lower()

@@ -113,6 +113,12 @@ def _unexpected(exc: Exception) -> Response:
 def _api_error(exc: ApiError) -> Response:
     if exc.meta.status in (429, 502, 503, 504):
         return _unavailable(exc)
+    if exc.meta.status == 400:
+        # The search could not run with what the request carried (validation let something
+        # through that Elasticsearch refuses): the caller's input, not an outage.
+        log.warning("elasticsearch refused the query: %s", exc.error)
+        return problem(400, "Invalid request", "The search cannot run with these parameters.",
+                       type_slug="validation-error")
     return _unexpected(exc)
 
 

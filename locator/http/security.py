@@ -94,6 +94,9 @@ def parse_strict_json(body: bytes) -> Any:
     except ValueError as exc:  # JSONDecodeError is a ValueError
         raise ValidationFailed(f"The body is not valid JSON: {exc}.",
                                errors={"json": [str(exc)]}) from exc
+    except RecursionError as exc:  # json nests by recursion: a 100,000-deep body exhausts it
+        raise ValidationFailed("The body is nested too deeply to be a request of this API.",
+                               errors={"json": ["Nested too deeply."]}) from exc
 
 
 def _check_json_body() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from locator.errors import Conflict
+from locator.stock import disclosure
 
 
 class InsufficientStock(Conflict):
@@ -10,6 +11,15 @@ class InsufficientStock(Conflict):
 
     type_slug = "insufficient-stock"
     title = "Not enough stock"
+
+    def disclosed(self, show_qty: bool) -> InsufficientStock:
+        """Return this error as a caller who may or may not see quantities may read it."""
+        if show_qty:
+            return self
+        items = [{**item, "available": disclosure.disclosed_qty(item["available"], False)}
+                 for item in self.extra["items"]]
+        listed = ", ".join(f"{i['sku']} ({i['requested']} asked)" for i in items)
+        return InsufficientStock(f"Not enough stock for {listed}. Nothing was held.", items=items)
 
 
 class InvalidTransition(Conflict):
@@ -31,3 +41,10 @@ class StoreClosed(Conflict):
 
     type_slug = "store-closed"
     title = "Store temporarily closed"
+
+
+class TokenUnavailable(Conflict):
+    """A replay cannot show its token: the secret that made it is no longer configured."""
+
+    type_slug = "token-unavailable"
+    title = "Token no longer available"

@@ -32,8 +32,10 @@ from locator.reservations.errors import (
     InsufficientStock,
     InvalidTransition,
     StoreClosed,
+    TokenUnavailable,
 )
 from locator.reservations.queries import store_list_query
+from locator.reservations.tokens import token_secrets
 from locator.stock.model import parse_time
 from locator.tenants.service import Tenant
 
@@ -64,14 +66,25 @@ def request_hash(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def shopper_token(tenant: str, idempotency_key: str, rid: str) -> str:
-    """Return the shopper's token: an HMAC keyed by the Idempotency-Key, stored only hashed.
+def shopper_token(secret: str, tenant: str, idempotency_key: str, rid: str) -> str:
+    """Return the shopper's token: an HMAC under a server secret, stored only hashed.
 
     Deriving it lets a repeated request (same key, same body) get the token again although only
-    its hash is stored; whoever can repeat the request could read the reservation anyway.
+    its hash is stored; the server secret keeps whoever learns a key from computing it.
     """
-    mac = hmac.new(idempotency_key.encode(), f"token\x1f{tenant}\x1f{rid}".encode(), hashlib.sha256)
+    message = f"token\x1f{tenant}\x1f{rid}\x1f{idempotency_key}".encode()
+    mac = hmac.new(secret.encode(), message, hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+def replayed_token(config: Config, tenant: str, idempotency_key: str, doc: dict) -> str:
+    """Return the token of a reservation made earlier with this key, under whichever secret made it."""
+    for secret in token_secrets(config):
+        token = shopper_token(secret, tenant, idempotency_key, doc["reservation_id"])
+        if token_matches(doc, token):
+            return token
+    raise TokenUnavailable("This reservation exists, but its token was made with a secret this "
+                           "server no longer has; use the token received at creation.")
 
 
 def hash_token(token: str) -> str:
@@ -119,7 +132,7 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
     """Hold every item of `body` at its store for the tenant's hold time, or nothing (409)."""
     rid = reservation_id(tenant.tenant, idempotency_key)
     fingerprint = request_hash(body)
-    token = shopper_token(tenant.tenant, idempotency_key, rid)
+    token = shopper_token(token_secrets(config)[0], tenant.tenant, idempotency_key, rid)
     store = _check_store(es, config, tenant.tenant, body["store_id"])
     now = datetime.now(UTC)
     expires_at = now + timedelta(hours=tenant.settings.hold_hours)
@@ -144,7 +157,8 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
                 raise Unprocessable("This Idempotency-Key was used with a different request body; "
                                     "use a new key for a new reservation.") from None
             if found["status"] != states.PENDING:
-                return Created(found, token, replayed=True)
+                return Created(found, replayed_token(config, tenant.tenant, idempotency_key, found),
+                               replayed=True)
             if now - parse_time(found["created_at"]) < PENDING_GRACE:
                 raise IdempotencyInProgress("A request with this Idempotency-Key is being processed; "
                                             "retry in a few seconds.") from None

@@ -90,9 +90,10 @@ def _managed_store(store_id: str) -> None:
     "Location": {"description": "The reservation's URL.", "schema": {"type": "string"}},
     "Idempotent-Replayed": {"description": "`true` when this answers a repeat of an earlier request.",
                             "schema": {"type": "string"}}})
-@blp.alt_response(409, description="Stock is short (`items`: sku, requested, available; nothing "
-                  "held), the store is temporarily closed, or a request with the same "
-                  "Idempotency-Key is still running.")
+@blp.alt_response(409, description="Stock is short (`items`: sku, requested, available — capped at "
+                  "10 unless quantities are exposed; nothing held), the store is temporarily "
+                  "closed, a request with the same Idempotency-Key is still running, or a replay's "
+                  "token was made with a retired secret (`token-unavailable`).")
 @blp.alt_response(422, description="Unknown store, or Idempotency-Key reused with another body.")
 @blp.doc(parameters=[_IDEMPOTENCY_DOC])
 @require_key()
@@ -110,9 +111,10 @@ def create_reservation(body: dict):
                                errors={IDEMPOTENCY_HEADER: ["Missing or malformed."]})
     try:
         created = service.create(get_es(), _config(), current_tenant(), key, body)
-    except InsufficientStock:
+    except InsufficientStock as exc:
         record_reservation("short")
-        raise
+        tenant = current_tenant()
+        raise exc.disclosed(current_key().is_secret or tenant.settings.expose_quantities) from None
     record_reservation("replayed" if created.replayed else "held")
     if not created.replayed:
         visibility.request_refresh(current_app.config["LOCATOR"])  # availability searches show the hold soon

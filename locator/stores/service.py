@@ -81,8 +81,8 @@ def search_stores(
     open_now: bool = False,
 ) -> Page:
     """Return one page of stores matching `search`, nearest first (ties by store id)."""
-    search_after, _phase = listing.decode_cursor(cursor)
     point = queries.reference_point(search)
+    search_after, _phase = listing.decode_cursor(cursor, listing.DISTANCE if point else listing.TEXT)
     index = index_name(config, "stores")
     results: list[dict] = []
     last_sort: list | None = None

@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     shadow_focus,
     wait_settled,
 )
+from tests.conftest import start_gunicorn, stop_gunicorn
 
 pytestmark = pytest.mark.browser
 SKU = "DEMO-2001"
@@ -80,7 +81,46 @@ def test_search_by_town_lists_stores_with_stock_nearest_first(page: Page, widget
     shot(page, "search_by_town", "paris")
 
 
-def test_filters_in_stock_only_and_open_now(page: Page, widget_server: WidgetServer):
+# Moments at which the demo stores (three patterns of hours, see indexer/demo.py) are some open
+# and some closed (a Sunday morning: only "Su 10:00-18:00" is open), or all closed (at night).
+SUNDAY_MORNING = "2026-11-29T10:30:00+01:00"
+NIGHT = "2026-11-25T03:00:00+01:00"
+
+
+@pytest.fixture(scope="module")
+def pinned_servers(widget_server: WidgetServer, widget_config, tmp_path_factory):
+    """Start, on demand, the service with its clock pinned at a moment (same indices and data)."""
+    started: dict[str, WidgetServer] = {}
+
+    def at(moment: str) -> WidgetServer:
+        if moment not in started:
+            live = start_gunicorn(widget_config, tmp_path_factory.mktemp("pinned"), workers=1,
+                                  app="tests.browser.pinned_wsgi:app", PINNED_NOW=moment)
+            started[moment] = WidgetServer(live.url, live, widget_server.es, widget_server.stock_index)
+        return started[moment]
+
+    yield at
+    for server in started.values():
+        stop_gunicorn(server.live)
+
+
+@pytest.mark.parametrize("moment", [SUNDAY_MORNING, NIGHT])
+def test_filters_in_stock_only_and_open_now(browser: Browser, pinned_servers, moment: str):
+    server = pinned_servers(moment)
+    context = new_context(browser, server)
+    # The browser's clock too: the widget writes "closes at" and today's hours from its own now.
+    context.clock.set_fixed_time(datetime.fromisoformat(moment))
+    page = context.new_page()
+    log = watch(page)
+    try:
+        _check_filters(page, server, moment)
+    finally:
+        shot(page, f"filters_{moment[11:13]}h", "end")
+        context.close()
+    assert not log.errors, f"uncaught errors in the page: {log.errors}"
+
+
+def _check_filters(page: Page, widget_server: WidgetServer, moment: str) -> None:
     page.goto("/demo")
     search(page, "Paris")
     place = widget_server.api("/v1/geocode", q="Paris", country="FR")
@@ -102,14 +142,19 @@ def test_filters_in_stock_only_and_open_now(page: Page, widget_server: WidgetSer
 
     open_now.check()
     open_ids = [entry["store"]["id"] for entry in by_distance if entry["store"]["open_now"] is True]
-    if open_ids:
-        assert result_ids(page) == open_ids
-    else:  # the test runs at night: every store is closed, the empty state says so
+    if moment == NIGHT:  # every store is closed: the empty state says so
+        assert open_ids == []
         expect(page.locator("store-locator [part~='empty']")).to_contain_text("ne correspond aux filtres")
+        return
+    # Some open, some closed: the filter really filters.
+    assert 0 < len(open_ids) < len(by_distance), (open_ids, len(by_distance))
+    assert result_ids(page) == open_ids
+    open_row = page.locator(f"{RESULTS}[data-store-id='{open_ids[0]}']")
+    expect(open_row.locator("[part~='hours']")).to_contain_text("18:00")  # "Su 10:00-18:00" closes at 6 pm
     in_stock.check()
     both = [e["store"]["id"] for e in in_stock_by_distance(entries) if e["store"]["open_now"] is True]
-    if both:
-        assert result_ids(page) == both
+    assert both, "the demo data has open stores with stock around Paris on a Sunday morning"
+    assert result_ids(page) == both
     shot(page, "filters", "open_and_in_stock")
 
 

@@ -42,14 +42,17 @@ def test_bad_rows_are_reported_written_to_rejects_and_good_rows_still_load(es, c
                                                                             tmp_path):
     rejects = tmp_path / "bad.rejects.csv"
     summary, messages = load("stores", SAMPLES / "stores_bad.csv", tenant.id, rejects_path=rejects)
-    assert summary.rejected == 11 and summary.indexed == 1 and summary.duplicates == 1 and not summary.ok
+    # Line 7's zone is no IANA zone: the one at its coordinates is used, with a warning.
+    assert summary.rejected == 10 and summary.indexed == 2 and summary.duplicates == 1 and not summary.ok
+    assert summary.warnings == 1
     text = "\n".join(messages)
     for expected in ("stores_bad.csv:2: lat: must be between -90 and 90",
                      "stores_bad.csv:3: lon: lat and lon go together",
                      "stores_bad.csv:4: lon: must be between -180 and 180",
                      "stores_bad.csv:5: lat: Not a valid number",
                      "stores_bad.csv:6: store_id:",
-                     "stores_bad.csv:7: timezone: 'Mars/Olympus' is not an IANA time zone",
+                     "stores_bad.csv:7: warning: timezone: 'Mars/Olympus' is not an IANA time zone; "
+                     "Europe/Paris used, from the coordinates",
                      "stores_bad.csv:8: opening_hours: not OpenStreetMap",
                      "stores_bad.csv:9: expected 8 fields, found 3",
                      "stores_bad.csv:10: lat: 0, 0 is in the ocean",
@@ -60,7 +63,7 @@ def test_bad_rows_are_reported_written_to_rejects_and_good_rows_still_load(es, c
     assert get_store(es, config, tenant.id, "X10") is None  # never placed at (0, 0)
     with rejects.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 11
+    assert len(rows) == 10
     assert rows[0]["store_id"] == "X01" and rows[0]["reject_reason"].startswith("line 2: lat:")
     # Fixed in the rejects file, the rows load.
     for row in rows:
@@ -72,7 +75,7 @@ def test_bad_rows_are_reported_written_to_rejects_and_good_rows_still_load(es, c
         writer.writeheader()
         writer.writerows(r for r in rows if not r["reject_reason"].startswith("line 13"))
     summary, _ = load("stores", fixed, tenant.id)
-    assert summary.ok and summary.indexed == 10
+    assert summary.ok and summary.indexed == 9
 
 
 def test_other_formats_load(es, config, tenant, load):
@@ -213,3 +216,23 @@ def test_a_stores_notify_email_is_loaded_and_a_bad_one_rejected(es, config, tena
     assert "stores_notify.csv:3: notify_email: must be an email address" in "\n".join(messages)
     assert get_store(es, config, tenant.id, "N1")["notify_email"] == "magasin.nord@shop.example"
     assert get_store(es, config, tenant.id, "N3")["notify_email"] is None
+
+
+def test_zone_names_that_are_not_iana_take_the_zone_of_the_coordinates_with_a_warning(
+        es, config, tenant, load):
+    # The Starbucks directory's layout with its kinds of zones (invented rows): a name cut short,
+    # a bare name that is no IANA zone, and a row where neither the name nor the place gives one.
+    summary, messages = load("stores", SAMPLES / "stores_starbucks_zones.csv", tenant.id)
+    text = "\n".join(messages)
+    assert (summary.read, summary.indexed, summary.rejected, summary.warnings) == (5, 4, 1, 2)
+    assert get_store(es, config, tenant.id, "Z-001")["timezone"] == "America/Dawson_Creek"
+    assert get_store(es, config, tenant.id, "Z-002")["timezone"] == "Asia/Shanghai"
+    assert get_store(es, config, tenant.id, "Z-003")["timezone"] == "Asia/Shanghai"
+    assert get_store(es, config, tenant.id, "Z-004")["timezone"] == "Europe/Paris"
+    assert ("stores_starbucks_zones.csv:2: warning: timezone: 'GMT+000000 America/Dawson_Cree' is not "
+            "an IANA time zone; did you mean America/Dawson_Creek?; America/Dawson_Creek used, from "
+            "the coordinates") in text
+    assert ("stores_starbucks_zones.csv:3: warning: timezone: 'Asia/Beijing' is not an IANA time zone; "
+            "Asia/Shanghai used, from the coordinates") in text
+    assert "stores_starbucks_zones.csv:6: " in text and get_store(es, config, tenant.id, "Z-005") is None
+    assert "warnings 2" in "\n".join(summary.lines())

@@ -1,17 +1,12 @@
 """The real, messy files: IKEA (MIT, in demo/), and when ../shared/data is here, Starbucks, Best Buy
 and Instacart (licence-restricted: read from there, never copied into the project)."""
 
-import pytest
 
 from indexer.demo import DEMO_DIR
-from tests.indexer.conftest import SHARED_DATA, count, get_store
+from tests.conftest import shared_data
+from tests.indexer.conftest import count, get_store
 
-
-def shared(name):
-    path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return path
+shared = shared_data
 
 
 def test_ikea_json_duplicates_and_missing_coordinates(es, config, tenant, load):
@@ -30,9 +25,13 @@ def test_starbucks_directory(es, config, tenant, load):
     assert summary.read == 25600
     # The duplicated store number: the first row (without coordinates, geocoded) is kept.
     assert ":8162: store_id: duplicate store_id '19773-160973': the row on line 8031 is kept" in text
-    # Time zone names cut short in the file are refused with the full name suggested.
-    assert "did you mean America/Dawson_Creek?" in text
-    assert summary.rejected < 20 and summary.indexed == summary.read - summary.rejected
+    # The 9 time zone names cut short in the file (Dawson_Cree, Port_of_Spa) give way to the zone
+    # at the coordinates, with a warning naming the full name.
+    assert ("warning: timezone: 'GMT+000000 America/Dawson_Cree' is not an IANA time zone; did you mean "
+            "America/Dawson_Creek?; America/Dawson_Creek used, from the coordinates") in text
+    assert "did you mean America/Port_of_Spain?; America/Port_of_Spain used" in text
+    assert summary.warnings == 9 and "timezone" not in "".join(m for m in messages if "warning" not in m)
+    assert summary.rejected == 1 and summary.indexed == summary.read - summary.rejected, messages
     seoul = get_store(es, config, tenant.id, "19773-160973")
     assert seoul["location_precision"] == "city" and seoul["timezone"] == "Asia/Seoul"
     assert count(es, config, "stores", tenant.id, country="FR") == 132

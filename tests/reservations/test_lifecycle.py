@@ -1,6 +1,5 @@
 """Expiry, the sweeper, reconciliation with the till, crash repair and the personal-data purge."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from locator.cli.main import main
@@ -12,19 +11,29 @@ from tests.conftest import make_tenant
 from tests.factories import get_stock_doc
 from tests.reservations.helpers import CUSTOMER, available, body, new_key, stock_doc, stock_up
 
-# A short hold (hold_hours) that still outlasts the creation itself on a busy machine. Other
-# service processes of this session (gunicorn fixtures) may sweep too: tests check outcomes,
-# not who swept.
-SHORT_HOLD = 3 / 3600
+# Holds keep the default hold time; a test makes it pass by moving the reservation's and its
+# holds' `expires_at` into the past, as if the time had gone by: however slow the machine, a hold
+# never expires before the test wants it to. Other service processes of this session (gunicorn
+# fixtures) may sweep too: tests check outcomes, not who swept.
 
 
 def _create(es, config, tenant_id, items, key=None):
     return service.create(es, config, get_tenant(es, config, tenant_id), key or new_key(), body(items))
 
 
-def _wait_until(moment: datetime) -> None:
-    while datetime.now(UTC) <= moment:
-        time.sleep(0.05)
+def _pass_hold_time(es, config, doc: dict) -> datetime:
+    """Make a reservation's hold time be over (a second ago); return its new `expires_at`."""
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    rid = doc["reservation_id"]
+    for item in doc["items"]:
+        stock = stock_doc(es, config, doc["tenant"], item["sku"], doc["store_id"])
+        moved = [{**h, "expires_at": past.isoformat()} if h["reservation_id"] == rid else h
+                 for h in stock["holds"]]
+        es.update(index=index_name(config, "stock"), id=stock_id(doc["tenant"], doc["store_id"], item["sku"]),
+                  doc={"holds": moved}, refresh=True)
+    es.update(index=index_name(config, "reservations"), id=rid, doc={"expires_at": past.isoformat()},
+              refresh=True)
+    return past
 
 
 def _reservation(es, config, rid):
@@ -32,14 +41,14 @@ def _reservation(es, config, rid):
 
 
 def test_an_expired_hold_stops_counting_before_any_sweep(es, config):
-    tenant = make_tenant(es, config, hold_hours=SHORT_HOLD)
+    tenant = make_tenant(es, config)
     stock_up(es, config, tenant.id, {"A": 1})
     first = _create(es, config, tenant.id, {"A": 1}).doc
     assert available(es, config, tenant.id, "A") == 0
     expires = datetime.fromisoformat(first["expires_at"])
     assert available(es, config, tenant.id, "A", now=expires - timedelta(milliseconds=1)) == 0
     assert available(es, config, tenant.id, "A", now=expires) == 1
-    _wait_until(expires)
+    _pass_hold_time(es, config, first)
     assert service.public(_reservation(es, config, first["reservation_id"]))["status"] == "expired"
     second = _create(es, config, tenant.id, {"A": 1}).doc  # the unit is free again, no sweep needed
     assert [h["reservation_id"] for h in stock_doc(es, config, tenant.id, "A")["holds"]] \
@@ -51,10 +60,10 @@ def test_an_expired_hold_stops_counting_before_any_sweep(es, config):
 
 
 def test_sweep_marks_expired_and_removes_holds(es, config, runner):
-    tenant = make_tenant(es, config, hold_hours=SHORT_HOLD)
+    tenant = make_tenant(es, config)
     stock_up(es, config, tenant.id, {"A": 2, "B": 2})
     doc = _create(es, config, tenant.id, {"A": 1, "B": 2}).doc
-    _wait_until(datetime.fromisoformat(doc["expires_at"]))
+    _pass_hold_time(es, config, doc)
     es.indices.refresh(index=index_name(config, "reservations"))
     result = runner.invoke(main, ["reservations", "sweep"])
     assert result.exit_code == 0, result.output
@@ -65,11 +74,11 @@ def test_sweep_marks_expired_and_removes_holds(es, config, runner):
 
 
 def test_store_actions_on_an_unswept_expired_reservation_are_refused(es, config, client):
-    tenant = make_tenant(es, config, hold_hours=SHORT_HOLD)
+    tenant = make_tenant(es, config)
     stock_up(es, config, tenant.id, {"A": 1})
     created = client.post("/v1/reservations", json=body({"A": 1}),
                           headers={**tenant.headers(), "Idempotency-Key": new_key()}).json
-    _wait_until(datetime.fromisoformat(created["expires_at"]))
+    _pass_hold_time(es, config, _reservation(es, config, created["id"]))
     for action in ("ready", "cancel", "collect"):
         response = client.post(f"/v1/reservations/{created['id']}/{action}", headers=tenant.headers("secret"))
         assert response.status_code == 409

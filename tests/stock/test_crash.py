@@ -91,16 +91,31 @@ class Pusher:
 
     def wait_for_acks(self, rounds: int) -> None:
         """Return once every thread had `rounds` batches acknowledged and a batch is in flight."""
-        while min(self.acked) < rounds or self.inflight < THREADS:
+        def ready() -> bool:
             if not any(t.is_alive() for t in self.threads):
                 raise AssertionError("the pushers died")
-            threading.Event().wait(0.01)
+            return min(self.acked) >= rounds and self.inflight >= THREADS
+
+        wait_until(ready, f"{rounds} acknowledged batches per thread", pause=0.01)
 
     def finish(self) -> list[int]:
         self.stop.set()
         for thread in self.threads:
             thread.join()
         return list(self.acked)
+
+
+# A bound on every wait, counted in pauses: a hung server fails the test instead of hanging it.
+MAX_PAUSES = 6000
+
+
+def wait_until(condition, what: str, pause: float) -> None:
+    """Wait for `condition()`, at most MAX_PAUSES pauses of `pause` seconds."""
+    for _ in range(MAX_PAUSES):
+        if condition():
+            return
+        threading.Event().wait(pause)
+    raise AssertionError(f"gave up waiting for {what}")
 
 
 def _seed(es, config, tenant_id: str) -> None:
@@ -122,7 +137,7 @@ def _kill_gunicorn(server) -> None:
     workers = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
     for pid in [master, *workers]:
         os.kill(pid, signal.SIGKILL)
-    server.process.wait()
+    server.process.wait(timeout=60)
 
 
 def test_sigkill_of_the_api_mid_batch_loses_no_acknowledged_row(es, config, tmp_path):
@@ -183,8 +198,8 @@ def test_sigkill_of_elasticsearch_mid_batch_loses_no_acknowledged_row(crash_node
         pusher.start()
         pusher.wait_for_acks(3)
         os.kill(node.pid(), signal.SIGKILL)  # a crash: no flush, no clean shutdown
-        while len(pusher.failures) < THREADS * 2:  # every client is now refused ...
-            threading.Event().wait(0.05)
+        # ... every client is now refused ...
+        wait_until(lambda: len(pusher.failures) >= THREADS * 2, "refused batches", pause=0.05)
         acked = pusher.finish()
         # ... with a 503 from the living API, never a 500 or a false "applied".
         assert set(pusher.failures) == {"503"}, pusher.failures

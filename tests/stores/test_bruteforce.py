@@ -26,7 +26,7 @@ from locator.geo import Point
 from locator.mappings import entity_id
 from locator.stores.queries import StoreSearch
 from locator.stores.service import search_stores
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import ROOT, SHARED_DATA, SHARED_SKIP
 
 EARTH_KM = 6371.0087714  # the mean radius Elasticsearch uses for arc distances
 EDGE_KM = 0.001
@@ -72,6 +72,7 @@ def _starbucks() -> list[tuple[str, float, float]]:
     return rows
 
 
+FILES = {"bestbuy": "bestbuy_stores.json", "starbucks": "starbucks_directory.csv"}
 DATASETS = {
     "ikea": (lambda: True, _ikea, 1500),
     "edges": (lambda: True, lambda: EDGE_PLACES, 600),
@@ -136,7 +137,7 @@ def _all_pages(es, config, tenant: str, point: Point, radius: float) -> list[dic
 def test_radius_search_equals_brute_force(es, config, dataset):
     present, load, count = DATASETS[dataset]
     if not present():
-        pytest.skip(f"{dataset} data not present in ../shared/data")
+        pytest.skip(f"{SHARED_SKIP}{FILES[dataset]}")
     stores = load()
     tenant = f"bf{uuid.uuid4().hex[:8]}"
     _index(es, config, tenant, stores)

@@ -7,7 +7,7 @@ import pytest
 
 from locator.stores import hours
 from locator.stores.service import store_summary
-from tests.conftest import SHARED_DATA
+from tests.conftest import shared_data
 
 
 def at(text: str) -> datetime:
@@ -103,11 +103,9 @@ def test_temporarily_closed_store_is_never_open():
     assert summary["next_change"] is None
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "opening_hours_js_test_values.tsv").exists(),
-                    reason="shared opening_hours test values not present")
 def test_every_real_world_expression_evaluates_or_is_unknown():
     """869 expressions from opening_hours.js's tests (some invalid on purpose): never an error."""
-    path = SHARED_DATA / "opening_hours_js_test_values.tsv"
+    path = shared_data("opening_hours_js_test_values.tsv")
     with path.open(encoding="utf-8") as handle:
         values = {row["value"] for row in csv.DictReader(handle, delimiter="\t")}
     now = at("2026-11-25 12:00")

@@ -41,11 +41,19 @@ def test_bbox_across_the_antimeridian_keeps_its_corners_and_centre():
 
 def test_cursor_round_trip_and_bad_cursors():
     cursor = listing.encode_cursor([12.5, "S1"], 2)
-    assert listing.decode_cursor(cursor) == ([12.5, "S1"], 2)
+    assert listing.decode_cursor(cursor, phases={1, 2}) == ([12.5, "S1"], 2)
+    by_name = listing.encode_cursor(["lamp", "S1"])
+    assert listing.decode_cursor(by_name, listing.TEXT) == (["lamp", "S1"], None)
+    offset = listing.encode_cursor([40, ""], 3)
+    assert listing.decode_cursor(offset, listing.OFFSET, {3}) == ([40, ""], 3)
     assert listing.decode_cursor(None) == (None, None)
-    for bad in ("!!!", "eyJhIjoxfQ", listing.encode_cursor([1, 2]), "e30"):
+    for bad in ("!!!", "eyJhIjoxfQ", listing.encode_cursor([1, 2]), "e30", cursor,
+                listing.encode_cursor(["far", "S1"]), listing.encode_cursor([True, "S1"])):
         with pytest.raises(ValidationFailed):
             listing.decode_cursor(bad)
+    for first, bad in ((listing.TEXT, [1.5, "S1"]), (listing.OFFSET, [-1, ""]), (listing.OFFSET, [1.5, ""])):
+        with pytest.raises(ValidationFailed):
+            listing.decode_cursor(listing.encode_cursor(bad), first)
 
 
 def test_distance_from_sort_value():

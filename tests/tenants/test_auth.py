@@ -53,9 +53,15 @@ def test_revocation_reaches_every_worker_within_the_cache_time(config, es, tenan
 
         # Every worker has answered with the key, so every worker has it cached.
         assert set(spread_over_workers(call, metrics_dir, "/v1/stores")) == {200}
-        before = served_per_worker(metrics_dir, "/v1/stores")
+        # Every entry was cached before this moment (the workers are idle: no lookup in flight),
+        # so each has expired `ttl` later, on the clock the workers' caches use (monotonic, one
+        # per machine). The contract itself, not a guessed margin: no sleep that a busy machine
+        # could outrun.
+        revoked_at = time.monotonic()
         service.revoke_key(es, config, tenant.publishable_key)
-        time.sleep(ttl + 0.5)
+        while time.monotonic() < revoked_at + ttl:  # ends at a fixed moment
+            time.sleep(0.05)
+        before = served_per_worker(metrics_dir, "/v1/stores")
         statuses = spread_over_workers(call, metrics_dir, "/v1/stores", since=before)
         assert set(statuses) == {401}
     finally:
