@@ -41,6 +41,21 @@ def _parse(env: str, raw: str, spec: Field) -> object:
     return raw
 
 
+def _layout(spec: str, name: str, kind: str, tenant: str | None, default: int) -> int:
+    """Read "N,kind=N,kind.tenant=N": the most specific entry wins."""
+    values: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        key, _, raw = item.rpartition("=")
+        try:
+            values[key.strip()] = int(raw)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {item!r} is not N or kind=N") from exc
+    for key in (f"{kind}.{tenant}" if tenant else None, kind, ""):
+        if key is not None and key in values:
+            return values[key]
+    return default
+
+
 MIN_TOKEN_SECRET_LENGTH = 16
 
 
@@ -144,6 +159,15 @@ class Config:
     @property
     def uses_local_node(self) -> bool:
         return self.elasticsearch_url is None
+
+    def shards(self, kind: str, tenant: str | None = None) -> int:
+        """Return the primary shard count of a new index of `kind` (for `tenant`'s stock)."""
+        return _layout(self.index_shards, "INDEX_SHARDS", kind, tenant, 1)
+
+    def replicas(self, kind: str, tenant: str | None = None) -> int:
+        """Return the replica count of `kind`: 0 on the local single node, else 1, unless set."""
+        return _layout(self.index_replicas, "INDEX_REPLICAS", kind, tenant,
+                       0 if self.uses_local_node else 1)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Config:

@@ -18,10 +18,9 @@ from locator.http import responses
 from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
-from locator.listing import decode_cursor
+from locator.stock import disclosure
 from locator.stores.service import store_table
 from locator.stores.table import StoreTable
-from locator.stock import disclosure
 
 blp = ServiceBlueprint("availability", __name__, url_prefix="/v1", description="Product availability")
 STOCK_MAX_AGE = 10  # seconds: stock moves

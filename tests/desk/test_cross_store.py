@@ -17,7 +17,6 @@ import pytest
 
 from locator.app import create_app
 from locator.es import index_name
-from locator.mappings import stock_id
 from tests import factories
 from tests.conftest import make_tenant, with_store_key
 from tests.test_cross_tenant import PARIS, key_kinds, operations
@@ -101,7 +100,7 @@ def _call(world: dict, method: str, path: str, operation: dict):
 
 def _s2_state(world: dict, es, config) -> dict:
     es.indices.refresh(index=index_name(config, "stock"))
-    stock = es.get(index=index_name(config, "stock"), id=stock_id(world["tenant"].id, "S2", "SKU2"))
+    stock = factories.get_stock_doc(es, config, world["tenant"].id, "S2", "SKU2")
     reservation = world["client"].get(f"/v1/reservations/{world['reservation']['id']}",
                                       headers=world["tenant"].headers("secret")).json
     return {"on_hand": stock["_source"]["on_hand"],

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from locator.cli.main import main
 from locator.es import index_name
+from locator.indices import stock_alias
+from locator.mappings import stock_id, stock_routing
 from locator.reservations import holds, service, states, sweeper
 from locator.stock.service import StockRow, apply_stock_batch
 from locator.tenants.service import get_tenant
@@ -29,8 +31,9 @@ def _pass_hold_time(es, config, doc: dict) -> datetime:
         stock = stock_doc(es, config, doc["tenant"], item["sku"], doc["store_id"])
         moved = [{**h, "expires_at": past.isoformat()} if h["reservation_id"] == rid else h
                  for h in stock["holds"]]
-        es.update(index=index_name(config, "stock"), id=stock_id(doc["tenant"], doc["store_id"], item["sku"]),
-                  doc={"holds": moved}, refresh=True)
+        es.update(index=stock_alias(config, doc["tenant"]),
+                  id=stock_id(doc["tenant"], doc["store_id"], item["sku"]),
+                  routing=stock_routing(item["sku"]), doc={"holds": moved}, refresh=True)
     es.update(index=index_name(config, "reservations"), id=rid, doc={"expires_at": past.isoformat()},
               refresh=True)
     return past
