@@ -10,6 +10,7 @@ from locator.geocoding.views import blp as geocoding_blp
 from locator.health.views import blp as health_blp
 from locator.http import auth, cors, es, logs, metrics, problems, ratelimit, security, web
 from locator.http.apidoc import ServiceApi
+from locator.reports.views import blp as reports_blp
 from locator.reservations.views import blp as reservations_blp
 from locator.stock.views import blp as stock_blp
 from locator.stores.views import blp as stores_blp
@@ -39,7 +40,9 @@ def create_app(config: Config | None = None) -> Flask:
             "info": {"description": API_DESCRIPTION},
             "components": {
                 "securitySchemes": {
-                    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
+                    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+                    "ReportLink": {"type": "apiKey", "in": "header", "name": "X-Report-Link",
+                                   "description": "A signed link token of `locator reports link`."},
                 }
             },
         },
@@ -59,7 +62,8 @@ def create_app(config: Config | None = None) -> Flask:
     security.init_app(app)
     web.init_app(app)
     for blueprint in (
-        health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp
+        health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp,
+        reports_blp,
     ):
         api.register_blueprint(blueprint)
     return app

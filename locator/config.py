@@ -75,6 +75,8 @@ class Config:
     webhook_retry_seconds: float = 30.0
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 5.0
+    # Unmet demand: each worker writes its buffered counts this often (0: no background writes).
+    unmet_demand_flush_seconds: float = 10.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -118,6 +120,7 @@ class Config:
             "webhook_retry_seconds": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
             "webhook_max_attempts": _int("WEBHOOK_MAX_ATTEMPTS", 8),
             "webhook_timeout_seconds": float(_env("WEBHOOK_TIMEOUT_SECONDS", "5")),
+            "unmet_demand_flush_seconds": float(_env("UNMET_DEMAND_FLUSH_SECONDS", "10")),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known

@@ -9,6 +9,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from locator import mappings as catalogue
 from locator.config import Config
 from locator.es import index_name
+from locator.reports.mappings import UNMET_DEMAND
 from locator.reservations.mappings import PICKUP_CODES, RESERVATIONS, WEBHOOK_DELIVERIES
 from locator.tenants.mappings import KEYS, TENANTS
 
@@ -21,6 +22,7 @@ MAPPINGS: dict[str, dict] = {
     "reservations": RESERVATIONS,
     "pickup-codes": PICKUP_CODES,
     "webhook-deliveries": WEBHOOK_DELIVERIES,
+    "unmet-demand": UNMET_DEMAND,
 }
 
 

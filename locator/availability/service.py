@@ -108,6 +108,8 @@ class Context:
     vis: Visibility
     now: datetime
     stores: DocCache
+    # Told the skus a basket's first page found nowhere within the radius (unmet-demand report).
+    on_unsupplied: Callable[[list[str]], None] | None = None
 
 
 def _collect(fetch: Callable[[list | None, int], list[dict]],

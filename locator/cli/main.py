@@ -9,6 +9,7 @@ from locator.cli.demo import demo
 from locator.cli.es import es
 from locator.cli.setup import reset, setup
 from locator.cli.tenants import keys, tenants
+from locator.reports.cli import reports
 from locator.reservations.cli import reservations
 
 
@@ -18,5 +19,5 @@ def main() -> None:
     """Store locator and local availability service."""
 
 
-for command in (es, setup, reset, demo, tenants, keys, index, reservations):
+for command in (es, setup, reset, demo, tenants, keys, index, reservations, reports):
     main.add_command(command)

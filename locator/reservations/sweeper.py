@@ -21,6 +21,8 @@ from elasticsearch import Elasticsearch, NotFoundError
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.metrics import record_reservation
+from locator.reports.flush import flush_pending
+from locator.reports.misses import record_expired
 from locator.reservations import queries, service, states, webhooks
 from locator.reservations.errors import InvalidTransition
 from locator.tenants.service import Tenant, get_tenant, list_tenants
@@ -50,8 +52,11 @@ def sweep(es: Elasticsearch, config: Config, now: datetime | None = None) -> dic
             tenants[doc["tenant"]] = tenant
             service.transition(es, config, tenant, rid, states.EXPIRE)
             counts["expired"] += 1
+            record_expired(config, tenant, doc)
         except (InvalidTransition, NotFoundError):
             pass  # collected, cancelled or expired by someone else meanwhile
+    if counts["expired"]:
+        flush_pending(es, config)  # the unmet-demand report counts expired reservations
     for rid in _ids(es, config, queries.stale_pending_query(now, STALE_PENDING)):
         try:
             current = es.get(index=alias, id=rid)

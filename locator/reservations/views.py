@@ -13,6 +13,7 @@ from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
 from locator.mappings import entity_id
 from locator.metrics import record_reservation
+from locator.reports import views as unmet
 from locator.reservations import service, states, sweeper, webhooks
 from locator.reservations.errors import InsufficientStock
 from locator.reservations.schemas import (
@@ -93,8 +94,9 @@ def create_reservation(body: dict):
                                errors={IDEMPOTENCY_HEADER: ["Missing or malformed."]})
     try:
         created = service.create(get_es(), _config(), current_tenant(), key, body)
-    except InsufficientStock:
+    except InsufficientStock as exc:
         record_reservation("short")
+        unmet.record_refused(body["store_id"], exc.extra["items"])
         raise
     record_reservation("replayed" if created.replayed else "held")
     if not created.replayed:
