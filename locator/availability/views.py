@@ -75,7 +75,7 @@ def availability(args: dict):
         include_out_of_stock=args["include_out_of_stock"], services=tuple(args["services"]),
     )
     page = service.availability(ctx, req, args.get("cursor"))
-    unmet.record_availability(req.sku, req.point, args.get("cursor"), page.results)
+    unmet.record_availability(args, req.point, page.results)
     body = {"sku": args["sku"], "product": product, "results": page.results,
             "next_cursor": page.next_cursor}
     return responses.listing_response(body, "results", _store_location, max_age=STOCK_MAX_AGE)

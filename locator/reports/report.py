@@ -140,7 +140,7 @@ def nearest_stores(es: Elasticsearch, config: Config, tenant: str,
                 continue
             source = hits[0]["_source"]
             found[area] = {"id": source["store_id"], "name": source.get("name"),
-                           "city": source.get("city"),
+                           "city": source.get("city"), "location": source.get("location"),
                            "distance_km": round(geo.distance_km(hits[0]["sort"], area_center(area)), 1)}
     return found
 

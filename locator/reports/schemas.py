@@ -45,16 +45,17 @@ class CountsSchema(ma.Schema):
     reservations_expired = fields.Integer(metadata={"description": "Reservations that expired uncollected."})
 
 
+class PointSchema(ma.Schema):
+    lat = fields.Float()
+    lon = fields.Float()
+
+
 class StoreRefSchema(ma.Schema):
     id = fields.String()
     name = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
+    location = fields.Nested(PointSchema, allow_none=True)
     distance_km = fields.Float(metadata={"description": "From the area's centre."})
-
-
-class PointSchema(ma.Schema):
-    lat = fields.Float()
-    lon = fields.Float()
 
 
 class ProductRowSchema(CountsSchema):

@@ -44,10 +44,13 @@ def record_unmet(kind: str, skus: list[str], *, point: Point | None = None,
         store_id=store_id)
 
 
-def record_availability(sku: str, point: Point, cursor: str | None, results: list[dict]) -> None:
-    """Count an availability search whose first page lists no store with the product."""
-    if cursor is None and found_nowhere(results):
-        record_unmet(SEARCH, [sku], point=point)
+def record_availability(args: dict, point: Point, results: list[dict]) -> None:
+    """Count an availability search whose first page lists no store with the product.
+
+    Later pages (`cursor`) and automatic checks (`count_unmet=false`) are not counted again.
+    """
+    if args["count_unmet"] and not args.get("cursor") and found_nowhere(results):
+        record_unmet(SEARCH, [args["sku"]], point=point)
 
 
 def basket_recorder(point: Point) -> Callable[[list[str]], None]:

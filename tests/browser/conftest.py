@@ -99,7 +99,8 @@ def widget_server(widget_config: Config, es: Elasticsearch, widget_assets,
     with contextlib.chdir(work):
         result = CliRunner(env=_env_for(widget_config)).invoke(cli, ["demo", "load"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    live = start_gunicorn(widget_config, work)
+    # Unmet-demand counts reach the report within a second (tests/browser/test_reports.py).
+    live = start_gunicorn(widget_config, work, UNMET_DEMAND_FLUSH_SECONDS="1")
     yield WidgetServer(live.url, live, es, index_name(widget_config, "stock"))
     stop_gunicorn(live)
 

@@ -32,6 +32,9 @@ def _misses(client, tenant):
     """Two unmet searches, one found search, one unmet basket line, one refused reservation."""
     pk = tenant.headers()
     assert client.get(f"/v1/availability?sku=SOFA&{AT_BORDEAUX}", headers=pk).status_code == 200
+    # The widget's badge repeats the shopper's search as an automatic check: not counted again.
+    badge = client.get(f"/v1/availability?sku=SOFA&{AT_BORDEAUX}&count_unmet=false", headers=pk)
+    assert badge.status_code == 200
     with_out = client.get(f"/v1/availability?sku=SOFA&{AT_PARIS}&include_out_of_stock=true&limit=1",
                           headers=pk).get_json()
     assert [r["level"] for r in with_out["results"]] == ["out_of_stock"]
