@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Response, current_app, g, request
 
 from locator.errors import NotFound, Unauthorized
 from locator.geo import Point
 from locator.http.apidoc import ServiceBlueprint
-from locator.http.auth import API_KEY_HEADER, authenticate, current_tenant
+from locator.http.auth import API_KEY_HEADER, current_tenant, require_key
 from locator.http.es import get_es
 from locator.http.responses import clock_now, problem_doc
 from locator.reports import links
@@ -20,10 +19,11 @@ from locator.reports.flush import ensure_flusher
 from locator.reports.misses import found_nowhere
 from locator.reports.report import ReportRequest, unmet_demand, unmet_demand_csv
 from locator.reports.schemas import ReportQuery, ReportSchema
-from locator.tenants.service import get_tenant
+from locator.tenants.service import ApiKey, get_tenant
 
 blp = ServiceBlueprint("reports", __name__, url_prefix="/v1", description="Reports")
 LINK_HEADER = "X-Report-Link"
+LINK_KIND = "report-link"
 
 
 @blp.before_app_request
@@ -63,11 +63,8 @@ def record_refused(store_id: str, short_items: list[dict]) -> None:
     record_unmet(RESERVATION_REFUSED, [item["sku"] for item in short_items], store_id=store_id)
 
 
-def _authenticate_report() -> None:
-    """Accept a secret key, or a signed report link of `locator reports link`."""
-    if request.headers.get(API_KEY_HEADER, "").strip():
-        authenticate(("secret",))
-        return
+def _report_link() -> None:
+    """Accept a signed report link of `locator reports link` (when no key is sent)."""
     token = request.headers.get(LINK_HEADER, "").strip()
     if not token:
         raise Unauthorized(f"Send a secret key in {API_KEY_HEADER}, or a report link in {LINK_HEADER}.")
@@ -79,21 +76,12 @@ def _authenticate_report() -> None:
     if tenant is None or not links.verify(tenant.settings.reports_link_secret, token, clock_now()):
         raise Unauthorized("This report link is invalid or has expired: ask for a new one "
                            "(`locator reports link`).")
+    # A link reads this one report: it stands for no key, so no other view accepts it.
+    g.api_key = ApiKey(key_id="report-link", tenant=tenant.tenant, kind=LINK_KIND)
     g.tenant = tenant
 
 
-def _report_auth(view):
-    # Outermost, so that the credentials are checked before the query string is parsed.
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        _authenticate_report()
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 @blp.route("/reports/unmet-demand")
-@_report_auth
 @blp.arguments(ReportQuery, location="query")
 @blp.response(200, ReportSchema, description="The report; with `format=csv`, every row as "
               "`text/csv` (columns: week, area, area_lat, area_lon, nearest_store_id, "
@@ -103,6 +91,7 @@ def _report_auth(view):
                   description="OK")
 @blp.doc(security=[{"ApiKey": []}, {"ReportLink": []}],
          responses=problem_doc(401, "No secret key or valid report link."))
+@require_key("secret", alternative=_report_link)
 def unmet_demand_report(args: dict):
     """Searches and reservations that found a product nowhere nearby, by product, area and week.
 

@@ -65,7 +65,7 @@ def test_misses_are_counted_by_kind_area_and_local_day(client, es, config, pinne
             ("search", "SOFA", paris, "2026-11-25", 1)]
     # Nothing about the shopper: no position, no contact detail.
     stored = str(counters(es, config, tenant.id))
-    assert "ada" not in stored.lower() and str(PARIS[0]) not in stored
+    assert "lovelace" not in stored.lower() and "example.org" not in stored and str(PARIS[0]) not in stored
 
 
 def test_the_report_ranks_products_and_areas_with_nearest_store_and_trend(client, es, config, pinned):
