@@ -34,7 +34,8 @@ def open_with_key(page: Page) -> None:
     page.goto("/reports")
     page.get_by_label("Clé d’API secrète").fill(DEMO_SECRET_KEY)
     page.get_by_role("button", name="Ouvrir le rapport").click()
-    expect(page.locator("#totals dd[data-total='unmet']")).to_be_visible()
+    # A report reads more than a search: give a busy machine longer than the default 5 s.
+    expect(page.locator("#totals dd[data-total='unmet']")).to_be_visible(timeout=30_000)
 
 
 def test_the_report_page_shows_what_the_api_says_in_french_and_english(page: Page, widget_server):
@@ -111,7 +112,7 @@ def test_a_search_that_finds_nothing_on_demo_shows_in_the_report_opened_by_a_lin
     link = result.stdout.strip().splitlines()[0]
     assert link.startswith(f"{widget_server.url}/reports#link=demo.")
     page.goto(link)
-    expect(page.locator("#totals dd[data-total='unmet']")).to_be_visible()
+    expect(page.locator("#totals dd[data-total='unmet']")).to_be_visible(timeout=30_000)
     expect(page.locator("#access")).to_be_hidden()
     page.get_by_label("Produit (référence, facultatif)").fill(SKU)
     page.get_by_role("button", name="Afficher", exact=True).click()
