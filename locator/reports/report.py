@@ -28,6 +28,7 @@ from locator.reports.counting import (
     SEARCH,
     UNMET_KINDS,
 )
+from locator.reports.places import town_of
 from locator.stores.queries import StoreSearch, store_search_body
 
 # How each kind is named in answers and CSV columns.
@@ -157,9 +158,10 @@ def product_names(es: Elasticsearch, config: Config, tenant: str, skus: list[str
 
 def _place(area: str | None) -> dict:
     if area is None:
-        return {"center": None, "boundary": None}
+        return {"town": None, "center": None, "boundary": None}
     center = area_center(area)
-    return {"center": {"lat": center.lat, "lon": center.lon}, "boundary": area_boundary(area)}
+    return {"town": town_of(area), "center": {"lat": center.lat, "lon": center.lon},
+            "boundary": area_boundary(area)}
 
 
 def unmet_demand(es: Elasticsearch, config: Config, req: ReportRequest) -> dict:
@@ -174,6 +176,7 @@ def unmet_demand(es: Elasticsearch, config: Config, req: ReportRequest) -> dict:
         product["name"] = names.get(product["sku"])
     for row in summary["rows"]:
         row["name"] = names.get(row["sku"])
+        row["town"] = town_of(row["area"]) if row["area"] else None
     for area in summary["areas"]:
         area.update(_place(area["area"]))
         area["nearest_store"] = nearest.get(area["area"]) if area["area"] else None
@@ -181,7 +184,7 @@ def unmet_demand(es: Elasticsearch, config: Config, req: ReportRequest) -> dict:
             "area_resolution": H3_RESOLUTION, "truncated": truncated, **summary}
 
 
-CSV_COLUMNS = ["week", "area", "area_lat", "area_lon", "nearest_store_id", "nearest_store_name",
+CSV_COLUMNS = ["week", "area", "area_town", "area_lat", "area_lon", "nearest_store_id", "nearest_store_name",
                "nearest_store_km", "sku", "product_name", *COLUMNS.values(), "unmet"]
 
 
@@ -205,8 +208,10 @@ def unmet_demand_csv(es: Elasticsearch, config: Config, req: ReportRequest) -> s
     for row in rows:
         center = area_center(row["area"]) if row["area"] else None
         store = nearest.get(row["area"]) if row["area"] else None
+        town = town_of(row["area"]) if row["area"] else None
         writer.writerow([_cell(v) for v in (
-            row["week"], row["area"] or "", center.lat if center else "", center.lon if center else "",
+            row["week"], row["area"] or "", town or "", center.lat if center else "",
+            center.lon if center else "",
             store["id"] if store else "", store["name"] if store else "",
             store["distance_km"] if store else "", row["sku"], names.get(row["sku"], ""),
             *(row[c] for c in COLUMNS.values()), row["unmet"])])

@@ -67,6 +67,8 @@ class ProductRowSchema(CountsSchema):
 class AreaRowSchema(CountsSchema):
     area = fields.String(allow_none=True, metadata={
         "description": "H3 cell (resolution 5, about 10 km); null for a store without a location."})
+    town = fields.String(allow_none=True, metadata={
+        "description": "The most populous town within 25 km of its centre (offline gazetteer)."})
     center = fields.Nested(PointSchema, allow_none=True)
     boundary = fields.List(fields.List(fields.Float()), allow_none=True,
                            metadata={"description": "The cell's outline, [lat, lon] pairs."})
@@ -80,6 +82,7 @@ class WeekRowSchema(CountsSchema):
 
 class DetailRowSchema(WeekRowSchema):
     area = fields.String(allow_none=True)
+    town = fields.String(allow_none=True)
     sku = fields.String()
     name = fields.String(allow_none=True)
 

@@ -84,7 +84,7 @@ def _report_link() -> None:
 @blp.route("/reports/unmet-demand")
 @blp.arguments(ReportQuery, location="query")
 @blp.response(200, ReportSchema, description="The report; with `format=csv`, every row as "
-              "`text/csv` (columns: week, area, area_lat, area_lon, nearest_store_id, "
+              "`text/csv` (columns: week, area, area_town, area_lat, area_lon, nearest_store_id, "
               "nearest_store_name, nearest_store_km, sku, product_name, searches, basket_lines, "
               "reservations_refused, alerts_created, reservations_expired, unmet).")
 @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,

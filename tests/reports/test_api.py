@@ -83,8 +83,8 @@ def test_the_report_ranks_products_and_areas_with_nearest_store_and_trend(client
     first, second = report["areas"]
     assert first["area"] == area_of(Point(*PARIS)) and first["unmet"] == 3
     assert first["nearest_store"]["id"] == "PAR" and first["top_skus"] == ["SOFA"]
-    assert len(first["boundary"]) == 6
-    assert second["area"] == area_of(Point(*BORDEAUX))
+    assert len(first["boundary"]) == 6 and first["town"] == "Paris"
+    assert second["area"] == area_of(Point(*BORDEAUX)) and second["town"] == "Bordeaux"
     assert second["nearest_store"]["id"] == "LYO" and second["nearest_store"]["distance_km"] > 400
     assert [w["week"] for w in report["trend"]] == ["2026-10-26", "2026-11-02", "2026-11-09",
                                                    "2026-11-16", "2026-11-23", "2026-11-30"]
@@ -109,6 +109,7 @@ def test_csv_has_every_row_with_the_nearest_store(client, es, config, pinned):
     assert [(row["area"] == area_of(Point(*PARIS)), row["nearest_store_id"], row["unmet"]) for row in rows] \
         == [(True, "PAR", "3"), (False, "LYO", "1")]
     assert rows[0]["product_name"] == "Sofa" and rows[0]["week"] == "2026-11-23"
+    assert [row["area_town"] for row in rows] == ["Paris", "Bordeaux"]
 
 
 def test_a_tenant_that_turned_counting_off_is_not_counted(client, es, config, pinned):

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { pickLang, t } from "../src/reports/messages.js";
-import { areaName, chartSeries, defaultPeriod, linkFromHash, rowsFor, weekLabel } from "../src/reports/model.js";
+import { areaName, chartSeries, dayLabel, defaultPeriod, linkFromHash, rowsFor, weekLabel } from "../src/reports/model.js";
 
 const row = (week, area, sku, unmet) => ({ week, area, sku, name: `Name ${sku}`, unmet });
 
@@ -23,11 +23,14 @@ test("languages: asked for, else the browser's French or English, else English",
   assert.equal(t("fr", "weekOf", { date: "23 nov." }), "semaine du 23 nov.");
   assert.equal(weekLabel("2026-11-23", "en"), "week of Nov 23");
   assert.equal(weekLabel("2026-11-23", "fr"), "semaine du 23 nov.");
+  assert.equal(dayLabel("2026-11-01", "fr"), "1 novembre 2026");
 });
 
 test("an area is named after its nearest store", () => {
   const area = { area: "851fb467fffffff", nearest_store: { id: "S1", name: "IKEA Lyon", distance_km: 12.4 } };
-  assert.equal(areaName(area, "fr"), "Autour de IKEA Lyon (12 km)");
+  assert.equal(areaName(area, "fr"), "À 12 km de IKEA Lyon");
+  assert.equal(areaName({ ...area, town: "Vienne" }, "en"), "Vienne — IKEA Lyon, 12 km away");
+  assert.equal(areaName({ area: "85x", town: "Gap", nearest_store: null }, "fr"), "Gap");
   assert.equal(areaName({ area: null }, "en"), "Store without a location");
   assert.equal(areaName({ area: "85x", nearest_store: null }, "en"), "85x");
 });

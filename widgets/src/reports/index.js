@@ -7,7 +7,9 @@
 
 import { createChart } from "./chart.js";
 import { pickLang, t } from "./messages.js";
-import { COUNT_COLUMNS, areaName, chartSeries, defaultPeriod, linkFromHash, rowsFor, weekLabel } from "./model.js";
+import {
+  COUNT_COLUMNS, areaName, chartSeries, dayLabel, defaultPeriod, linkFromHash, rowsFor, weekLabel,
+} from "./model.js";
 
 /** @typedef {import("./messages.js").Lang} Lang */
 
@@ -99,7 +101,9 @@ async function load() {
   show();
   const { totals } = state.report;
   say(totals.unmet || totals.reservations_expired || totals.alerts_created
-    ? t(state.lang, "loaded", { from: state.report.from, to: state.report.to, unmet: totals.unmet })
+    ? t(state.lang, "loaded", {
+      from: dayLabel(state.report.from, state.lang), to: dayLabel(state.report.to, state.lang), unmet: totals.unmet,
+    })
     : t(state.lang, "empty"));
 }
 
@@ -139,7 +143,7 @@ function show() {
   const report = state.report;
   const lang = state.lang;
   const areaByCell = new Map(report.areas.map((/** @type {any} */ a) => [a.area, a]));
-  const nameOf = (/** @type {string | null} */ cell) => areaName(areaByCell.get(cell) ?? { area: cell }, lang);
+  const nameOf = (/** @type {any} */ row) => areaName(areaByCell.get(row.area) ?? row, lang);
 
   $("totals").replaceChildren(...COUNT_COLUMNS.flatMap((key) => [
     el("dt", {}, [t(lang, key)]), el("dd", { "data-total": key }, [number(report.totals[key])])]));
@@ -163,7 +167,7 @@ function show() {
       a.nearest_store ? `${a.nearest_store.name ?? a.nearest_store.id} (${a.nearest_store.id})` : "—"]));
   fillTable("rows", ["week", "area", "product", "unmet", "searches", "basket_lines", "reservations_refused",
     "reservations_expired"],
-  rowsFor(report, state.area).slice(0, 100).map((/** @type {any} */ r) => [weekLabel(r.week, lang), nameOf(r.area),
+  rowsFor(report, state.area).slice(0, 100).map((/** @type {any} */ r) => [weekLabel(r.week, lang), nameOf(r),
     r.name ? `${r.name} (${r.sku})` : r.sku, r.unmet, r.searches, r.basket_lines, r.reservations_refused,
     r.reservations_expired]));
   state.map?.update(report.areas, (/** @type {any} */ a) => areaName(a, lang));

@@ -32,6 +32,16 @@ export function defaultPeriod(today) {
 }
 
 /**
+ * "23 novembre 2026" / "November 23, 2026"
+ * @param {string} day YYYY-MM-DD
+ * @param {Lang} lang
+ */
+export function dayLabel(day, lang) {
+  return new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    .format(new Date(`${day}T00:00:00Z`));
+}
+
+/**
  * "week of 23 Nov" / "semaine du 23 nov."
  * @param {string} week the Monday, YYYY-MM-DD
  * @param {Lang} lang
@@ -43,16 +53,17 @@ export function weekLabel(week, lang) {
 }
 
 /**
- * A reader's name for an area: around its nearest store.
- * @param {any} area an entry of `report.areas`
+ * A reader's name for an area: its main town, and how far its nearest store is.
+ * @param {any} area an entry of `report.areas` (or a row: `area` and `town`)
  * @param {Lang} lang
  */
 export function areaName(area, lang) {
   if (!area || !area.area) return t(lang, "areaUnknown");
   const store = area.nearest_store;
-  if (!store) return area.area;
+  if (!store) return area.town || area.area;
   const km = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(store.distance_km);
-  return t(lang, "areaNear", { store: store.name || store.id, km });
+  const params = { town: area.town, store: store.name || store.id, km };
+  return t(lang, area.town ? "areaTown" : "areaNear", params);
 }
 
 /**
