@@ -159,3 +159,11 @@ def test_a_bad_period_or_format_is_a_clear_4xx(client, es, config, tenant, query
     r = client.get(f"/v1/reports/unmet-demand?{query}", headers=tenant.headers("secret"))
     assert 400 <= r.status_code < 500 and r.mimetype == "application/problem+json"
     assert r.get_json()["errors"]
+
+
+def test_the_report_page_is_served_with_the_pages_policy(client):
+    with client.get("/reports") as r:
+        assert r.status_code == 200 and r.mimetype == "text/html"
+        policy = r.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy  # no inline script
+        assert b'src="/static/reports.js"' in r.data
