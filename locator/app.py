@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from locator.alerts.views import blp as alerts_blp
 from locator.availability.views import blp as availability_blp
 from locator.config import Config
 from locator.geocoding.views import blp as geocoding_blp
@@ -63,7 +64,7 @@ def create_app(config: Config | None = None) -> Flask:
     web.init_app(app)
     for blueprint in (
         health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp,
-        reports_blp,
+        reports_blp, alerts_blp,
     ):
         api.register_blueprint(blueprint)
     return app

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from elasticsearch import Elasticsearch, NotFoundError
 
 from locator import mappings as catalogue
+from locator.alerts.mappings import ALERTS
 from locator.config import Config
 from locator.es import index_name
 from locator.reports.mappings import UNMET_DEMAND
@@ -23,6 +24,7 @@ MAPPINGS: dict[str, dict] = {
     "pickup-codes": PICKUP_CODES,
     "webhook-deliveries": WEBHOOK_DELIVERIES,
     "unmet-demand": UNMET_DEMAND,
+    "alerts": ALERTS,
 }
 
 

@@ -28,6 +28,8 @@ class TenantSettings:
     unmet_demand: bool = True
     # Signs the report links of `locator reports link`; replacing it revokes every link.
     reports_link_secret: str | None = None
+    # Days a back-in-stock alert waits for stock before it expires.
+    alert_days: int = 60
 
     def __post_init__(self) -> None:
         errors = settings_errors(self)
@@ -79,6 +81,8 @@ def settings_errors(settings: TenantSettings) -> dict[str, str]:
         value = getattr(settings, name)
         if not _number(value, integer=True) or not 0 <= value <= 1_000_000:
             errors[name] = "must be a whole number from 0 to 1000000"
+    if not _number(settings.alert_days, integer=True) or not 1 <= settings.alert_days <= 365:
+        errors["alert_days"] = "must be a whole number of days from 1 to 365"
     if not _number(settings.purge_days, integer=True) or not 1 <= settings.purge_days <= 3650:
         errors["purge_days"] = "must be a whole number of days from 1 to 3650"
     for name in ("expose_quantities", "unmet_demand"):
