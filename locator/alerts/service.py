@@ -110,8 +110,8 @@ def _by_token(es: Elasticsearch, config: Config, tenant: str, field: str, token:
     return hits[0]
 
 
-def _change(es: Elasticsearch, hit: dict, changes: dict) -> dict:
-    es.update(index=hit["_index"], id=hit["_id"], doc=changes, refresh="wait_for",
+def _change(es: Elasticsearch, hit: dict, changes: dict, refresh: bool | str = "wait_for") -> dict:
+    es.update(index=hit["_index"], id=hit["_id"], doc=changes, refresh=refresh,
               if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
     return {**hit["_source"], **changes}
 
@@ -145,18 +145,26 @@ def cancel(es: Elasticsearch, config: Config, tenant: str, token: str, now: date
     return _change(es, hit, _ended(model.CANCELLED, now))
 
 
-def expire_due(es: Elasticsearch, config: Config, now: datetime) -> int:
-    """Mark open alerts past their expiry as expired and delete their addresses; return how many."""
-    hits = es.search(index=_alias(config), size=MATCH_PAGE, seq_no_primary_term=True, query={"bool": {
-        "filter": [{"terms": {"status": list(model.OPEN)}},
-                   {"range": {"expires_at": {"lte": now.isoformat()}}}]}})["hits"]["hits"]
+def expire_due(es: Elasticsearch, config: Config, now: datetime, max_pages: int = 100) -> int:
+    """Mark open alerts past their expiry as expired and delete their addresses; return how many.
+
+    (An alert past `expires_at` already counts as expired everywhere: this deletes the address.)
+    """
+    query = {"bool": {"filter": [{"terms": {"status": list(model.OPEN)}},
+                                 {"range": {"expires_at": {"lte": now.isoformat()}}}]}}
     expired = 0
-    for hit in hits:
-        try:
-            _change(es, hit, _ended(model.EXPIRED, now))
-            expired += 1
-        except ConflictError:
-            pass  # confirmed, cancelled or ended by someone else meanwhile: the next pass sees it
+    for _page in range(max_pages):
+        hits = es.search(index=_alias(config), size=MATCH_PAGE, seq_no_primary_term=True,
+                         query=query)["hits"]["hits"]
+        for hit in hits:
+            try:
+                _change(es, hit, _ended(model.EXPIRED, now), refresh=False)
+                expired += 1
+            except ConflictError:
+                pass  # confirmed, cancelled or ended by someone else meanwhile: the next pass sees it
+        es.indices.refresh(index=_alias(config))
+        if len(hits) < MATCH_PAGE:
+            break
     return expired
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from locator.alerts.service import expire_due
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.metrics import record_reservation
@@ -132,6 +133,7 @@ class BackgroundWorker:
                 webhooks.deliver_due(es, self.config)
                 if passes % self.PURGE_EVERY == 0:
                     purge(es, self.config)
+                    expire_due(es, self.config, datetime.now(UTC))  # alerts' addresses go too
                 passes += 1
             except Exception as exc:  # noqa: BLE001 - keep sweeping; the next pass retries
                 log.warning("reservations upkeep failed: %s", type(exc).__name__)
