@@ -18,5 +18,4 @@ def test_a_clean_stop_writes_what_the_workers_still_hold(es, config, tmp_path):
         assert counters(es, config, tenant.id) == []  # still in the workers' memory
     finally:
         stop_gunicorn(server)  # SIGTERM: gunicorn's graceful stop
-    assert server.process.returncode == 0
     assert [(d["kind"], d["count"]) for d in counters(es, config, tenant.id)] == [("search", 10)]
