@@ -50,6 +50,13 @@ def crossed_zero(before: dict | None, after: dict, safety_stock: int, now: datet
     return was <= 0 < stock.available_qty(after, safety_stock, now)
 
 
+def came_back(unheld_before: int | None, unheld_after: int | None, safety_stock: int) -> bool:
+    """Tell whether an applied write (`RowOutcome.unheld_*`) made a (store, sku) available again."""
+    if unheld_before is None or unheld_after is None:
+        return False
+    return unheld_before <= safety_stock < unheld_after
+
+
 def match_query(tenant: str, store_ids: list[str], skus: list[str], now: datetime) -> dict:
     """Return the query of the active, unexpired alerts that some of these rows may end."""
     return {"bool": {"filter": [

@@ -129,3 +129,22 @@ def test_created_alerts_count_in_the_unmet_demand_report(client, es, config, mai
     flush_all(es, config)
     assert [(d["kind"], d["sku"], d["store_id"], d["count"]) for d in counters(es, config, tenant.id)] \
         == [("alert_created", "SOFA", "LYO", 1)]
+
+
+def test_a_stock_push_that_brings_the_product_back_sends_exactly_one_email(client, es, config, mailer):
+    tenant = make_world(es, config, safety_stock=1)
+    alert = _alert(client, tenant, store_id="PAR").get_json()
+    client.post("/v1/alerts/confirm", json={"token": mailer.confirmations[0][2]}, headers=tenant.headers())
+
+    def push(on_hand, minutes):
+        row = {"store_id": "PAR", "sku": "SOFA", "on_hand": on_hand,
+               "as_of": (NOW + timedelta(minutes=minutes)).isoformat()}
+        r = client.put("/v1/stock", json={"rows": [row]}, headers=tenant.headers("secret"))
+        assert r.status_code == 200 and r.get_json()["summary"]["applied"] == 1, r.get_json()
+
+    push(1, 1)  # 1 on hand is the safety stock: still nothing available
+    assert mailer.back == []
+    push(3, 2)  # available again: the alert ends with one email
+    push(5, 3)  # still available: nothing more
+    assert mailer.back == [(alert["id"], "ada@example.org", "PAR")]
+    assert _stored(es, config, alert["id"])["status"] == "sent"
