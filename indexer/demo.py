@@ -3,6 +3,11 @@
 Stock is simulated (no retailer publishes it) with a fixed seed, so every run gives the same
 numbers: per (store, sku), 15 % are out of stock, 20 % hold 1–3 units (low stock) and 65 % hold
 4–40 units. Files are written in the indexer's own input formats.
+
+Unmet demand is simulated too, so that the report has something to show: over the 28 days
+before the load, 1–4 searches a day from each of ten French towns more than 50 km from any
+IKEA store (so the search really finds nothing), for skus drawn with a bias towards five of
+them (fixed seed; counters marked `demo: true`).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import csv
 import json
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -85,6 +90,28 @@ def stock_rows(store_ids: list[str], skus: list[str], as_of: datetime) -> Iterat
     for store_id in store_ids:
         for sku in skus:
             yield {"store_id": store_id, "sku": sku, "on_hand": simulated_on_hand(rng), "as_of": stamp}
+
+
+# (town, lat, lon): each more than 50 km from the nearest IKEA store of the demo.
+UNMET_TOWNS = (
+    ("Aurillac", 44.9264, 2.4397), ("Mende", 44.5180, 3.5010), ("Guéret", 46.1714, 1.8717),
+    ("Ajaccio", 41.9192, 8.7386), ("Gap", 44.5594, 6.0786), ("Périgueux", 45.1840, 0.7210),
+    ("Cherbourg", 49.6337, -1.6222), ("Auch", 43.6460, 0.5857), ("Quimper", 47.9960, -4.1024),
+    ("Troyes", 48.2973, 4.0744),
+)
+UNMET_DAYS = 28
+
+
+def unmet_searches(skus: list[str], until: datetime) -> Iterator[tuple[str, float, float, datetime]]:
+    """Yield simulated unmet searches as (sku, lat, lon, when) over the days before `until`."""
+    rng = random.Random(SEED)
+    favourites = skus[:5]
+    for days_ago in range(UNMET_DAYS, 0, -1):
+        for _town, lat, lon in UNMET_TOWNS:
+            for _ in range(rng.randint(1, 4)):
+                sku = rng.choice(favourites) if rng.random() < 0.7 else rng.choice(skus)
+                when = until - timedelta(days=days_ago, seconds=rng.randint(0, 86_399))
+                yield sku, lat, lon, when
 
 
 def write_files(target: Path, as_of: datetime | None = None) -> dict[str, Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from locator.alerts.views import blp as alerts_blp
 from locator.availability.views import blp as availability_blp
 from locator.config import Config
 from locator.desk.views import blp as desk_blp
@@ -11,6 +12,7 @@ from locator.geocoding.views import blp as geocoding_blp
 from locator.health.views import blp as health_blp
 from locator.http import auth, cors, es, limits, logs, metrics, problems, ratelimit, security, web
 from locator.http.apidoc import ServiceApi
+from locator.reports.views import blp as reports_blp
 from locator.reservations.views import blp as reservations_blp
 from locator.stock.views import blp as stock_blp
 from locator.stores.views import blp as stores_blp
@@ -41,7 +43,9 @@ def create_app(config: Config | None = None) -> Flask:
             "info": {"description": API_DESCRIPTION},
             "components": {
                 "securitySchemes": {
-                    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
+                    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+                    "ReportLink": {"type": "apiKey", "in": "header", "name": "X-Report-Link",
+                                   "description": "A signed link token of `locator reports link`."},
                 }
             },
         },
@@ -64,6 +68,7 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in (
         health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp,
         desk_blp,
+        reports_blp, alerts_blp,
     ):
         api.register_blueprint(blueprint)
     return app

@@ -125,6 +125,8 @@ class Config:
     webhook_retry_seconds: float = setting("WEBHOOK_RETRY_SECONDS", 30.0)
     webhook_max_attempts: int = setting("WEBHOOK_MAX_ATTEMPTS", 8)
     webhook_timeout_seconds: float = setting("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+    # Unmet demand: each worker writes its buffered counts this often (0: no background writes).
+    unmet_demand_flush_seconds: float = setting("UNMET_DEMAND_FLUSH_SECONDS", 10.0)
     # Whole attempt (connect, send, answer) and bytes read of an answer: a slow or chatty
     # receiver ends its own attempt, never the sender.
     webhook_deadline_seconds: float = setting("WEBHOOK_DEADLINE_SECONDS", 10.0)

@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from locator import mappings as catalogue
+from locator.alerts.mappings import ALERTS
 from locator.config import Config
 from locator.es import index_name
+from locator.reports.mappings import UNMET_DEMAND
 from locator.reservations.mappings import PICKUP_CODES, RESERVATIONS, WEBHOOK_DELIVERIES
 from locator.tenants.mappings import KEYS, TENANTS
 
@@ -27,6 +29,8 @@ MAPPINGS: dict[str, dict] = {
     "reservations": RESERVATIONS,
     "pickup-codes": PICKUP_CODES,
     "webhook-deliveries": WEBHOOK_DELIVERIES,
+    "unmet-demand": UNMET_DEMAND,
+    "alerts": ALERTS,
 }
 
 

@@ -40,6 +40,10 @@ PUBLISHABLE_WRITES = {
     ("POST", "/v1/stores/search"),
     ("POST", "/v1/reservations"),
     ("POST", "/v1/reservations/{rid}/cancel"),
+    # A shopper asks for a back-in-stock alert and confirms or cancels it with an emailed token.
+    ("POST", "/v1/alerts"),
+    ("POST", "/v1/alerts/confirm"),
+    ("POST", "/v1/alerts/cancel"),
 }
 SAFE_METHODS = {"GET", "HEAD"}
 KINDS = ("publishable", "secret", "store")

@@ -41,6 +41,8 @@ def basket(ctx: Context, req: BasketRequest, cursor: str | None) -> Page:
     offset = decode_basket_cursor(cursor)
     per_store, distances = _read_stock(ctx, req)
     ranked = _rank(ctx, req, per_store, distances)
+    if cursor is None and req.include_partial and ctx.on_unsupplied is not None:
+        ctx.on_unsupplied(unsupplied_skus(req, ranked))
     page = ranked[offset:offset + req.limit]
     stores = ctx.stores.get_many(ctx.es, ctx.config, ctx.tenant, [r["store_id"] for r in page])
     results = []
@@ -53,6 +55,12 @@ def basket(ctx: Context, req: BasketRequest, cursor: str | None) -> Page:
     more = offset + req.limit < len(ranked)
     next_cursor = listing.encode_cursor([offset + req.limit, ""], BASKET_PHASE) if more else None
     return Page(results, next_cursor)
+
+
+def unsupplied_skus(req: BasketRequest, ranked: list[dict]) -> list[str]:
+    """Return the basket's skus that no ranked store can supply, not even one unit."""
+    supplied = {line["sku"] for row in ranked for line in row["items"] if line["supplied_qty"]}
+    return [sku for sku, _ in req.items if sku not in supplied]
 
 
 def _read_stock(ctx: Context, req: BasketRequest) -> tuple[dict[str, dict[str, dict]], dict[str, float]]:

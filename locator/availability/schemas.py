@@ -33,6 +33,9 @@ class AvailabilityQuery(ma.Schema):
         "description": "After the stores with the product, list the nearby stores without it "
                        "(level `out_of_stock` or below `min_qty`), nearest first."})
     services = services_field()
+    count_unmet = fields.Boolean(load_default=True, metadata={
+        "description": "`false` leaves this search out of the unmet-demand report: for automatic "
+                       "checks (the widget's badge) that repeat a shopper's search."})
 
     class Meta:
         unknown = ma.EXCLUDE

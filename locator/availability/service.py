@@ -111,6 +111,8 @@ class Context:
     vis: Visibility
     now: datetime
     stores: StoreTable
+    # Told the skus a basket's first page found nowhere within the radius (unmet-demand report).
+    on_unsupplied: Callable[[list[str]], None] | None = None
 
 
 def _collect(fetch: Callable[[list | None, int], list[dict]],

@@ -18,6 +18,7 @@ from locator.http import responses
 from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
+from locator.reports import views as unmet
 from locator.stock import disclosure
 from locator.stores.service import store_table
 from locator.stores.table import StoreTable
@@ -77,6 +78,7 @@ def availability(args: dict):
         include_out_of_stock=args["include_out_of_stock"], services=tuple(args["services"]),
     )
     page = service.availability(ctx, req, args.get("cursor"))
+    unmet.record_availability(args, req.point, page.results)
     body = {"sku": args["sku"], "product": product, "results": page.results,
             "next_cursor": page.next_cursor}
     return responses.listing_response(body, "results", _store_location, max_age=STOCK_MAX_AGE)
@@ -103,6 +105,7 @@ def basket(args: dict):
         disclosure.check_asked_qty("items", qty, ctx.vis.show_qty)
     _, products = _caches()
     service.require_products(ctx, products, list(merged))
+    ctx.on_unsupplied = unmet.basket_recorder(Point(args["lat"], args["lon"]))
     req = basket_service.BasketRequest(
         items=tuple(merged.items()), point=Point(args["lat"], args["lon"]),
         radius_km=args["radius_km"], limit=args["limit"], include_partial=args["include_partial"],

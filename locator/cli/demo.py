@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from elasticsearch import helpers
 
 from indexer import demo as demo_data
 from indexer.context import LoadOptions
@@ -12,6 +14,11 @@ from indexer.loader import load_file
 from locator import indices, stockmigration
 from locator.cli.common import CliContext, pass_context
 from locator.errors import NotFound
+from locator.es import index_name
+from locator.geo import Point
+from locator.reports.areas import area_of
+from locator.reports.counting import SEARCH, DemandBuffer
+from locator.reports.flush import flush
 from locator.tenants import service
 from locator.tenants.settings import TenantSettings
 
@@ -68,6 +75,7 @@ def load(cli: CliContext, force: bool) -> None:
     paths = demo_data.write_files(WORK_DIR)
     _load(cli, paths, full=force)
     ensure_store_key(cli)
+    _simulate_unmet_demand(cli)
     click.echo("Demo data loaded.")
 
 
@@ -76,6 +84,23 @@ def keys() -> None:
     """Print the demo tenant's keys."""
     click.echo(f"publishable: {demo_data.DEMO_PUBLISHABLE_KEY}\nsecret:      {demo_data.DEMO_SECRET_KEY}\n"
                f"store:       {demo_data.DEMO_STORE_KEY} (store {demo_data.DEMO_DESK_STORE}, IKEA Rivoli)")
+
+
+def _simulate_unmet_demand(cli: CliContext) -> None:
+    """Replace the demo's simulated unmet searches (so the report page is not empty)."""
+    alias = index_name(cli.config, "unmet-demand")
+    query = {"bool": {"filter": [{"term": {"tenant": demo_data.DEMO_TENANT}}, {"term": {"demo": True}}]}}
+    old = [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]}
+           for hit in helpers.scan(cli.es, index=alias, query={"query": query}, _source=False)]
+    helpers.bulk(cli.es, old, refresh=True)
+    buffer = DemandBuffer()
+    skus = demo_data.product_skus()
+    for sku, lat, lon, when in demo_data.unmet_searches(skus, datetime.now(UTC)):
+        buffer.record(demo_data.DEMO_TENANT, SEARCH, [sku], at=when, area=area_of(Point(lat, lon)), demo=True)
+    result = flush(cli.es, cli.config, buffer)
+    cli.es.indices.refresh(index=alias)
+    click.echo(f"unmet demand: {result.events} simulated searches from "
+               f"{len(demo_data.UNMET_TOWNS)} towns without a store nearby")
 
 
 def _load(cli: CliContext, paths: dict[str, Path], full: bool) -> None:

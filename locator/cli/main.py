@@ -10,6 +10,7 @@ from locator.cli.es import es
 from locator.cli.mail import mail
 from locator.cli.setup import reset, setup
 from locator.cli.tenants import keys, tenants
+from locator.reports.cli import reports
 from locator.reservations.cli import reservations
 
 
@@ -19,5 +20,5 @@ def main() -> None:
     """Store locator and local availability service."""
 
 
-for command in (es, setup, reset, demo, tenants, keys, index, reservations, mail):
+for command in (es, setup, reset, demo, tenants, keys, index, reservations, mail, reports):
     main.add_command(command)

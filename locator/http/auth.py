@@ -18,6 +18,9 @@ from locator.tenants.service import ApiKey, KeyCache, Tenant
 API_KEY_HEADER = "X-Api-Key"
 MAX_KEY_LENGTH = 200  # real keys are ~35 characters; longer is junk, not worth a lookup
 KINDS_ATTRIBUTE = "_locator_key_kinds"
+# A view may accept another credential when no key is sent (the report page's signed links):
+# a callable that sets g.api_key and g.tenant, or raises Unauthorized.
+ALTERNATIVE_ATTRIBUTE = "_locator_alternative_credential"
 F = TypeVar("F", bound=Callable)
 
 
@@ -51,9 +54,13 @@ def lookup_key(plaintext: str) -> tuple[ApiKey, Tenant] | None:
     return current_app.extensions["key_cache"].lookup(get_es(), current_app.config["LOCATOR"], plaintext)
 
 
-def authenticate(kinds: tuple[str, ...]) -> tuple[ApiKey, Tenant]:
+def authenticate(kinds: tuple[str, ...],
+                 alternative: Callable[[], None] | None = None) -> tuple[ApiKey, Tenant]:
     """Check the request's key: 401 when missing or unknown, 403 when of the wrong kind or origin."""
     plaintext = request.headers.get(API_KEY_HEADER, "").strip()
+    if not plaintext and alternative is not None:
+        alternative()
+        return g.api_key, g.tenant
     if not plaintext:
         raise Unauthorized(f"Send your API key in the {API_KEY_HEADER} header.")
     found = lookup_key(plaintext) if len(plaintext) <= MAX_KEY_LENGTH else None
@@ -67,20 +74,24 @@ def authenticate(kinds: tuple[str, ...]) -> tuple[ApiKey, Tenant]:
     return key, tenant
 
 
-def require_key(*kinds: str) -> Callable[[F], F]:
-    """Decorate a view: authenticate with one of `kinds` (default: any) and document it."""
+def require_key(*kinds: str, alternative: Callable[[], None] | None = None) -> Callable[[F], F]:
+    """Decorate a view: authenticate with one of `kinds` (default: any) and document it.
+
+    `alternative` checks another credential when the request sends no key (see ALTERNATIVE_ATTRIBUTE).
+    """
     allowed = kinds or ("publishable", "secret", "store")
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args, **kwargs):
             if g.get("api_key") is None:  # not yet done by the early check
-                authenticate(allowed)
+                authenticate(allowed, alternative)
             return view(*args, **kwargs)
 
-        # flask-smorest's decorators copy this attribute outwards (functools.wraps), so the early
-        # check below finds it on the registered view.
+        # flask-smorest's decorators copy these attributes outwards (functools.wraps), so the
+        # early check below finds them on the registered view.
         setattr(wrapper, KINDS_ATTRIBUTE, allowed)
+        setattr(wrapper, ALTERNATIVE_ATTRIBUTE, alternative)
 
         # A manual description replaces the docstring's in the OpenAPI document: keep its body.
         _summary, _, body = (inspect.getdoc(view) or "").partition("\n\n")
@@ -101,7 +112,7 @@ def _authenticate_early() -> None:
     view = current_app.view_functions.get(request.endpoint)
     kinds = getattr(view, KINDS_ATTRIBUTE, None)
     if kinds:
-        authenticate(kinds)
+        authenticate(kinds, getattr(view, ALTERNATIVE_ATTRIBUTE, None))
 
 
 def init_app(app: Flask) -> None:

@@ -46,7 +46,7 @@ class UnsupportedMediaType(LocatorError):
 
 
 def _csp_for(path: str) -> str | None:
-    if path == "/demo" or path.startswith("/demo/") or path == "/desk":
+    if path in ("/demo", "/reports", "/desk") or path.startswith("/demo/"):
         return DEMO_CSP
     if path == "/docs" or path.startswith("/docs/"):
         return DOCS_CSP

@@ -88,6 +88,12 @@ def desk():
     return response
 
 
+@bp.route("/reports")
+def reports():
+    """Serve the unmet-demand report page (it asks for a secret key or reads a signed link)."""
+    return send_from_directory(STATIC_DIR / "reports", "index.html", max_age=0)
+
+
 def init_app(app: Flask) -> None:
     """Register the static and demo routes."""
     app.register_blueprint(bp)

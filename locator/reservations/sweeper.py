@@ -20,11 +20,14 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
+from locator.alerts.service import expire_due
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.metrics import record_reservation
 from locator.notifications import deliveries
 from locator.notifications.pool import SenderPool
+from locator.reports.flush import flush_pending
+from locator.reports.misses import record_expired
 from locator.reservations import events, queries, service, states, webhooks
 from locator.reservations.errors import InvalidTransition
 from locator.tenants.service import Tenant, get_tenant, list_tenants
@@ -54,8 +57,11 @@ def sweep(es: Elasticsearch, config: Config, now: datetime | None = None) -> dic
             tenants[doc["tenant"]] = tenant
             service.transition(es, config, tenant, rid, states.EXPIRE)
             counts["expired"] += 1
+            record_expired(config, tenant, doc)
         except (InvalidTransition, NotFoundError):
             pass  # collected, cancelled or expired by someone else meanwhile
+    if counts["expired"]:
+        flush_pending(es, config)  # the unmet-demand report counts expired reservations
     for rid in _ids(es, config, queries.stale_pending_query(now, STALE_PENDING)):
         try:
             current = es.get(index=alias, id=rid)
@@ -152,6 +158,7 @@ class BackgroundWorker:
                     self.pool.submit(delivery_id)
                 if passes % self.PURGE_EVERY == 0:
                     purge(self._es, self.config)
+                    expire_due(self._es, self.config, datetime.now(UTC))  # alerts' addresses go too
                 passes += 1
             except Exception as exc:  # noqa: BLE001 - keep sweeping; the next pass retries
                 log.warning("reservations upkeep failed: %s", type(exc).__name__)

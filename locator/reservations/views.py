@@ -19,6 +19,7 @@ from locator.http.auth import (
 from locator.http.es import get_es
 from locator.mappings import entity_id
 from locator.metrics import record_reservation
+from locator.reports import views as unmet
 from locator.reservations import service, states, sweeper, webhooks
 from locator.reservations.errors import InsufficientStock
 from locator.reservations.schemas import (
@@ -113,6 +114,7 @@ def create_reservation(body: dict):
         created = service.create(get_es(), _config(), current_tenant(), key, body)
     except InsufficientStock as exc:
         record_reservation("short")
+        unmet.record_refused(body["store_id"], exc.extra["items"])
         tenant = current_tenant()
         raise exc.disclosed(current_key().is_secret or tenant.settings.expose_quantities) from None
     record_reservation("replayed" if created.replayed else "held")

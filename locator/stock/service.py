@@ -60,6 +60,10 @@ class RowOutcome:
     outcome: str
     reason: str | None = None
     retryable: bool = False
+    # On hand − counting holds before and after an applied write (before the tenant's safety
+    # stock): back-in-stock alerts look only at rows that went from nothing to something.
+    unheld_before: int | None = None
+    unheld_after: int | None = None
 
 
 @dataclass
@@ -162,7 +166,7 @@ def _write(
     current = {d["_id"]: d for d in es.mget(index=alias, docs=refs)["docs"]}
     now = datetime.now(UTC)
     operations: list[dict] = []
-    order: list[tuple[str, str]] = []
+    order: list[tuple[str, str, int, int]] = []
     for doc_id in ids:
         row = rows[pending[doc_id]]
         found = current[doc_id] if current[doc_id].get("found") else None
@@ -183,17 +187,18 @@ def _write(
         else:
             header = {"create": {"_index": alias, "_id": doc_id, "routing": routing}}
         operations += [header, source]
-        order.append((doc_id, merge.outcome))
+        before = model.available_qty(found["_source"], 0, now) if found else 0
+        order.append((doc_id, merge.outcome, before, model.available_qty(source, 0, now)))
     if not operations:
         return {}, False
     response = es.bulk(operations=operations, refresh=refresh)
     retry: dict[str, int] = {}
     blocked = False
-    for (doc_id, outcome), item in zip(order, response["items"], strict=True):
+    for (doc_id, outcome, before, after), item in zip(order, response["items"], strict=True):
         result = next(iter(item.values()))
         position = pending[doc_id]
         if result.get("status", 500) < 300:
-            outcomes[position] = RowOutcome(outcome)
+            outcomes[position] = RowOutcome(outcome, unheld_before=before, unheld_after=after)
         elif result.get("status") == 409:
             retry[doc_id] = position
         elif write_blocked(result.get("error")):

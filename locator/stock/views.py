@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from datetime import UTC, datetime
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 from flask import current_app
 
+from locator.alerts import model as alerts
+from locator.alerts.service import notify_matches
+from locator.config import Config
 from locator.errors import ServiceUnavailable
 from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import current_tenant, require_key, require_store_scope
@@ -18,6 +23,17 @@ from locator.stock.schemas import InvalidRow, StockBatchArgs, StockBatchResultSc
 from locator.stock.service import APPLIED, RowOutcome, StockRow, apply_stock_batch
 
 blp = ServiceBlueprint("stock", __name__, url_prefix="/v1", description="Stock updates")
+log = logging.getLogger(__name__)
+
+
+def _end_alerts(config: Config, crossed: list[tuple[str, str]]) -> None:
+    """Hand the back-in-stock alerts these rows end to the mailer (rows are applied already)."""
+    if not crossed:
+        return
+    try:
+        notify_matches(get_es(), config, current_tenant().tenant, crossed, datetime.now(UTC))
+    except (ApiError, TransportError) as exc:  # the counts stand; this write ends no alert
+        log.warning("back-in-stock matching failed: %s", type(exc).__name__)
 
 
 def _result(index: int, row: dict, outcome: RowOutcome) -> dict:
@@ -78,6 +94,9 @@ def put_stock(args: dict, batch: dict):
     record_stock_outcomes(Counter(r.get("outcome") or r["result"] for r in results))
     if summary["applied"]:
         visibility.request_refresh(current_app.config["LOCATOR"])
+        _end_alerts(config, [(r["store_id"], r["sku"]) for (_, r), o in zip(valid, outcomes, strict=True)
+                             if alerts.came_back(o.unheld_before, o.unheld_after,
+                                                 current_tenant().settings.safety_stock)])
     if any(o.retryable for o in outcomes):
         # Rows the cluster could not take must not look like bad data: the client retries.
         raise ServiceUnavailable("Elasticsearch could not take every row; send the batch again.",

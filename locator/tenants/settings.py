@@ -12,6 +12,7 @@ from locator.errors import ValidationFailed
 MASK = "***"
 MIN_WEBHOOK_SECRET = 16
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+MIN_LINK_SECRET = 32
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class TenantSettings:
     mail_from: str | None = None  # sender of this retailer's emails (else MAIL_FROM)
     notify_email: str | None = None  # stores without their own notify_email are told here
     reminder_hours_before: float = 2.0  # shopper reminder before a hold ends; 0: none
+    # Count searches and reservations that found a product nowhere nearby (the unmet-demand report).
+    unmet_demand: bool = True
+    # Signs the report links of `locator reports link`; replacing it revokes every link.
+    reports_link_secret: str | None = None
+    # Days a back-in-stock alert waits for stock before it expires.
+    alert_days: int = 60
 
     def __post_init__(self) -> None:
         errors = settings_errors(self)
@@ -57,6 +64,7 @@ class TenantSettings:
         """Return the settings without secrets (for listings and API answers)."""
         data = self.to_dict()
         data["webhook_secret"] = MASK if self.webhook_secret else None
+        data["reports_link_secret"] = MASK if self.reports_link_secret else None
         return data
 
 
@@ -79,10 +87,13 @@ def settings_errors(settings: TenantSettings) -> dict[str, str]:
         value = getattr(settings, name)
         if not _number(value, integer=True) or not 0 <= value <= 1_000_000:
             errors[name] = "must be a whole number from 0 to 1000000"
+    if not _number(settings.alert_days, integer=True) or not 1 <= settings.alert_days <= 365:
+        errors["alert_days"] = "must be a whole number of days from 1 to 365"
     if not _number(settings.purge_days, integer=True) or not 1 <= settings.purge_days <= 3650:
         errors["purge_days"] = "must be a whole number of days from 1 to 3650"
-    if not isinstance(settings.expose_quantities, bool):
-        errors["expose_quantities"] = "must be true or false"
+    for name in ("expose_quantities", "unmet_demand"):
+        if not isinstance(getattr(settings, name), bool):
+            errors[name] = "must be true or false"
     if settings.webhook_url is not None:
         parts = urlsplit(str(settings.webhook_url))
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -97,6 +108,9 @@ def settings_errors(settings: TenantSettings) -> dict[str, str]:
     secret = settings.webhook_secret
     if secret is not None and (not isinstance(secret, str) or len(secret) < MIN_WEBHOOK_SECRET):
         errors["webhook_secret"] = f"must be at least {MIN_WEBHOOK_SECRET} characters"
+    link = settings.reports_link_secret
+    if link is not None and (not isinstance(link, str) or len(link) < MIN_LINK_SECRET):
+        errors["reports_link_secret"] = f"must be at least {MIN_LINK_SECRET} characters"
     return errors
 
 

@@ -103,7 +103,9 @@ def widget_server(widget_config: Config, es: Elasticsearch, widget_assets,
     # The demo's mail catcher, as `make run` has it: what the demo sends shows at /demo/mail.
     mail = catcher.start(work / "mail", port=free_port())
     live = start_gunicorn(widget_config, work, SMTP_URL=f"smtp://127.0.0.1:{mail.port}",
-                          DEMO_MAIL_DIR=str(work / "mail"))
+                          DEMO_MAIL_DIR=str(work / "mail"),
+                          # Unmet-demand counts reach the report within a second (test_reports.py).
+                          UNMET_DEMAND_FLUSH_SECONDS="1")
     yield WidgetServer(live.url, live, es, index_name(widget_config, "stock"))
     stop_gunicorn(live)
     mail.stop()

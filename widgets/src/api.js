@@ -136,12 +136,15 @@ export class ApiClient {
 
   /**
    * Stores near a point that carry a product (GET /v1/availability).
-   * @param {{sku: string, lat: number, lon: number, radiusKm: number, limit?: number}} query
+   * `countUnmet: false` for automatic checks, so that a search finding nothing counts once in
+   * the unmet-demand report (the locator's), not again for the badge.
+   * @param {{sku: string, lat: number, lon: number, radiusKm: number, limit?: number, countUnmet?: boolean}} query
    * @param {AbortSignal} [signal]
    */
-  availability({ sku, lat, lon, radiusKm, limit = 20 }, signal) {
+  availability({ sku, lat, lon, radiusKm, limit = 20, countUnmet = true }, signal) {
     return this.request("GET", `/v1/availability${queryString({
       sku, lat: round(lat), lon: round(lon), radius_km: radiusKm, limit, include_out_of_stock: true,
+      count_unmet: countUnmet ? null : false,
     })}`, { signal });
   }
 

@@ -124,6 +124,7 @@ export class StockBadgeElement extends HTMLElement {
     try {
       const body = await client.availability({
         sku, lat: place.lat, lon: place.lon, radiusKm: parseRadius(this.getAttribute("radius-km"), DEFAULT_RADIUS_KM),
+        countUnmet: false, // an automatic check: the shopper's own search is the one that counts
       });
       if (seq !== this._seq) return;
       this._state = { status: "ready", rows: orderRows(storesFromResponse(body), null), place };

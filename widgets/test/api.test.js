@@ -48,6 +48,9 @@ test("requests carry the key and JSON; availability asks for out-of-stock stores
   assert.equal(init.headers["X-Api-Key"], "pk_x");
   assert.equal(init.method, "GET");
   assert.equal(init.body, undefined);
+  await client.availability({ sku: "S1", lat: 1, lon: 2, radiusKm: 50, countUnmet: false });
+  assert.match(requests[1].url, /&count_unmet=false$/);
+  requests.splice(1, 1);
   await client.reserve({ store_id: "1" }, "key-1");
   assert.equal(requests[1].init.method, "POST");
   assert.equal(requests[1].init.headers["Idempotency-Key"], "key-1");
