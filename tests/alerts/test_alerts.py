@@ -11,6 +11,7 @@ import pytest
 from locator.alerts import delivery, model, service
 from locator.es import index_name
 from locator.stock.service import StockRow, apply_stock_batch
+from tests.factories import get_stock_doc
 from tests.reports.helpers import BORDEAUX, LYON, PARIS, counters, flush_all, make_world
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -95,12 +96,10 @@ def test_only_rows_that_crossed_zero_end_active_alerts_once(client, es, config, 
     pending = _alert(client, tenant, store_id="PAR", email="bob@example.org").get_json()
     assert active["store_ids"] == ["LYO", "PAR"]
     # SOFA was 0 at PAR: a new count of 3 crosses zero; LAMP at PAR stays stocked (5 -> 6).
-    before = {r: es.get(index=index_name(config, "stock"), id=f"{tenant.id}\x1f{r[0]}\x1f{r[1]}")["_source"]
-              for r in (("PAR", "SOFA"), ("PAR", "LAMP"))}
+    before = {r: get_stock_doc(es, config, tenant.id, *r)["_source"] for r in (("PAR", "SOFA"), ("PAR", "LAMP"))}
     counts = [StockRow("PAR", "SOFA", 3, NOW), StockRow("PAR", "LAMP", 6, NOW)]
     apply_stock_batch(es, config, tenant.id, counts, refresh="wait_for")
-    after = {r: es.get(index=index_name(config, "stock"), id=f"{tenant.id}\x1f{r[0]}\x1f{r[1]}")["_source"]
-             for r in before}
+    after = {r: get_stock_doc(es, config, tenant.id, *r)["_source"] for r in before}
     crossed = [r for r in before if model.crossed_zero(before[r], after[r], 0, NOW)]
     assert crossed == [("PAR", "SOFA")]
     es.indices.refresh(index=index_name(config, "alerts"))
