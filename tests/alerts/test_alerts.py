@@ -96,7 +96,8 @@ def test_only_rows_that_crossed_zero_end_active_alerts_once(client, es, config, 
     pending = _alert(client, tenant, store_id="PAR", email="bob@example.org").get_json()
     assert active["store_ids"] == ["LYO", "PAR"]
     # SOFA was 0 at PAR: a new count of 3 crosses zero; LAMP at PAR stays stocked (5 -> 6).
-    before = {r: get_stock_doc(es, config, tenant.id, *r)["_source"] for r in (("PAR", "SOFA"), ("PAR", "LAMP"))}
+    rows = (("PAR", "SOFA"), ("PAR", "LAMP"))
+    before = {r: get_stock_doc(es, config, tenant.id, *r)["_source"] for r in rows}
     counts = [StockRow("PAR", "SOFA", 3, NOW), StockRow("PAR", "LAMP", 6, NOW)]
     apply_stock_batch(es, config, tenant.id, counts, refresh="wait_for")
     after = {r: get_stock_doc(es, config, tenant.id, *r)["_source"] for r in before}
