@@ -128,8 +128,9 @@ def run(command: list[str], env: dict | None = None, ok_codes: tuple[int, ...] =
     started = time.perf_counter()
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
-    lines = (result.stdout.strip() + "\n" + result.stderr.strip()).strip().splitlines()
-    print("    " + "\n    ".join(lines[-8:]))
+    lines = [x for x in (result.stdout + "\n" + result.stderr).splitlines() if x.strip()]
+    if lines:
+        print("    " + "\n    ".join(lines[-8:]))
     if result.returncode not in ok_codes:
         raise SystemExit(f"{' '.join(command[:4])} … failed ({result.returncode})")
     return elapsed
