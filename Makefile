@@ -15,7 +15,7 @@ MAIL_PORT ?= 1025
 
 export PORT HOST
 
-.PHONY: run test setup venv widgets system-deps browser-deps es-start lint bench bench-index clean
+.PHONY: run test setup venv widgets system-deps browser-deps es-start lint bench bench-index bench-peer clean
 
 run: setup system-deps ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
 	scripts/redis.sh start $(REDIS_PORT)
@@ -69,6 +69,11 @@ bench: setup
 
 bench-index: setup ## Indexing benchmark: `locator index stock` vs raw _bulk, 2 million documents
 	$(BIN)/python -m bench.bench_index $(BENCH_ARGS)
+
+bench-peer: setup ## Side by side with a PostGIS locator (installs wrk, PostgreSQL, PostGIS when missing)
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	$(BIN)/python -m bench.bench_peer $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) widgets/node_modules static/vendor .locator
