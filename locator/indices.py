@@ -172,6 +172,10 @@ def delete_all(es: Elasticsearch, config: Config) -> None:
     """Delete every index behind this prefix (tests and `locator reset`)."""
     # Wildcard deletes are refused by default (action.destructive_requires_name): name them.
     names = list(es.indices.get(index=f"{config.index_prefix}-*", allow_no_indices=True))
-    if names:
-        es.indices.delete(index=",".join(names))
+    # In batches: one stock index per tenant makes the list longer than an HTTP line may be.
+    while names:
+        batch: list[str] = []
+        while names and sum(len(n) + 1 for n in batch) + len(names[-1]) < 3000:
+            batch.append(names.pop())
+        es.indices.delete(index=",".join(batch or [names.pop()]))
     _known.clear()

@@ -26,7 +26,11 @@ from tests.test_cross_tenant import PARIS, key_kinds, operations
 ACROSS_STORES = {("GET", "/v1/stores"), ("POST", "/v1/stores/search"), ("GET", "/v1/stores/{store_id}"),
                  ("GET", "/v1/availability"), ("POST", "/v1/availability/basket"),
                  ("GET", "/v1/geocode"), ("POST", "/v1/reservations"), ("GET", "/v1/desk"),
-                 ("GET", "/v1/desk/pickups"), ("GET", "/v1/products")}
+                 ("GET", "/v1/desk/pickups"), ("GET", "/v1/products"),
+                 # A clerk may sign the customer up for a back-in-stock alert at any store.
+                 ("POST", "/v1/alerts")}
+# Answered by the token they are sent, not by the key: an unknown token is refused.
+BY_TOKEN = {("POST", "/v1/alerts/confirm"), ("POST", "/v1/alerts/cancel")}
 
 
 def _now() -> str:
@@ -82,6 +86,10 @@ def _body(path: str, operation: dict) -> dict | None:
         "/v1/reservations": {"store_id": "S2", "items": [{"sku": "SKU1", "qty": 1}],
                              "customer": {"name": "Carol Present", "phone": "+33612345678"}},
         "/v1/stock": {"rows": [{"store_id": "S2", "sku": "SKU2", "on_hand": 99, "as_of": _now()}]},
+        "/v1/alerts": {"email": "eve@example.org", "sku": "SKU2", "store_id": "S2", "consent": True,
+                       "lang": "fr"},
+        "/v1/alerts/confirm": {"token": "not-a-token"},
+        "/v1/alerts/cancel": {"token": "not-a-token"},
     }[path]
 
 
@@ -123,6 +131,8 @@ def test_store_key_never_reaches_another_stores_reservations_or_counts(world, es
         assert not leaked, where
         if (method, path) in ACROSS_STORES:
             assert response.status_code in (200, 201), where
+        elif (method, path) in BY_TOKEN:
+            assert response.status_code in (400, 404), where
         elif "{rid}" in path:
             assert response.status_code == 404, where
         else:
