@@ -22,6 +22,7 @@ from locator.config import Config
 from locator.es import index_name, make_client
 from locator.localcluster import LocalCluster
 from locator.localnode import LocalNode
+from tests.conftest import LiveServer, start_gunicorn, stop_gunicorn
 
 CLUSTER_PORTS = (9261, 9262, 9263)
 START_SECONDS = 600  # three JVMs on two busy cores
@@ -58,6 +59,18 @@ def cluster_es(cluster: LocalCluster, cluster_config: Config) -> Iterator[Elasti
     yield client
     indices.delete_all(client, cluster_config)
     client.close()
+
+
+@pytest.fixture(scope="session")
+def cluster_server(cluster_config: Config, cluster_es: Elasticsearch,
+                   tmp_path_factory) -> Iterator[LiveServer]:
+    """The service under a real gunicorn (2 workers, 8 threads each) on all three nodes."""
+    live = start_gunicorn(cluster_config, tmp_path_factory.mktemp("cluster"), workers=2,
+                          GUNICORN_THREADS="8")
+    yield live
+    stop_gunicorn(live)
+    log = live.log_path.read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]  # node failures are answered, never crash a request
 
 
 class Failover:

@@ -18,7 +18,7 @@ import requests
 from locator.es import index_name
 from locator.mappings import stock_id
 from locator.stock import model
-from tests.conftest import make_tenant, start_gunicorn, stop_gunicorn
+from tests.conftest import make_tenant
 from tests.factories import product_doc, seed, store_doc
 from tests.reservations.helpers import body, stock_doc, stock_up
 
@@ -27,14 +27,6 @@ SHOPPERS = 40
 UNITS = 10
 MAX_TRIES = 120  # per request: enough for a failover and a takeover after PENDING_GRACE
 PAUSE = 1.0
-
-
-@pytest.fixture(scope="module")
-def server(cluster_config, cluster_es, tmp_path_factory):
-    live = start_gunicorn(cluster_config, tmp_path_factory.mktemp("cluster"), workers=2,
-                          GUNICORN_THREADS="8")
-    yield live
-    stop_gunicorn(live)
 
 
 def _problem_type(response: requests.Response) -> str:
@@ -69,13 +61,13 @@ class Shopper:
             time.sleep(PAUSE)
 
 
-def test_shoppers_racing_while_the_stock_primary_dies_never_oversell(server, cluster_es, cluster_config,
-                                                                      failover):
+def test_shoppers_racing_while_the_stock_primary_dies_never_oversell(cluster_server, cluster_es,
+                                                                      cluster_config, failover):
     es, config = cluster_es, cluster_config
     tenant = make_tenant(es, config)
     stock_up(es, config, tenant.id, {"HOT": UNITS})
     doomed = failover.primary_node("stock")
-    shoppers = [Shopper(server.url, tenant) for _ in range(SHOPPERS)]
+    shoppers = [Shopper(cluster_server.url, tenant) for _ in range(SHOPPERS)]
     with ThreadPoolExecutor(SHOPPERS) as pool:
         futures = [pool.submit(s.run) for s in shoppers]
         # Kill once the first reservations are through, with the others in flight.
@@ -104,7 +96,7 @@ def test_shoppers_racing_while_the_stock_primary_dies_never_oversell(server, clu
     for shopper in shoppers:
         if shopper.final.status_code == 201:
             created = shopper.final.json()
-            again = requests.get(f"{server.url}/v1/reservations/{created['id']}", timeout=60,
+            again = requests.get(f"{cluster_server.url}/v1/reservations/{created['id']}", timeout=60,
                                  headers={**tenant.headers(), "X-Reservation-Token": created["token"]})
             assert again.status_code == 200 and again.json()["status"] == "held"
 
@@ -162,13 +154,13 @@ def _wait(predicate, what: str, attempts: int = 1200, pause: float = 0.1) -> Non
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_counts_pushed_while_the_stock_primary_dies_are_never_lost(server, cluster_es, cluster_config,
+def test_counts_pushed_while_the_stock_primary_dies_are_never_lost(cluster_server, cluster_es, cluster_config,
                                                                    failover):
     es, config = cluster_es, cluster_config
     tenant = make_tenant(es, config)
     seed(es, config, [store_doc(tenant.id, "S1", 48.85, 2.35)],
          [product_doc(tenant.id, sku) for p in range(PUSHERS) for sku in _skus(p)])
-    pushers = [Pusher(server.url, tenant.headers("secret"), p) for p in range(PUSHERS)]
+    pushers = [Pusher(cluster_server.url, tenant.headers("secret"), p) for p in range(PUSHERS)]
     threads = [threading.Thread(target=p.run) for p in pushers]
     for thread in threads:
         thread.start()
@@ -193,7 +185,7 @@ def test_counts_pushed_while_the_stock_primary_dies_are_never_lost(server, clust
         behind = [d["_id"] for d in docs if d["_source"]["on_hand"] < round_]
         assert not behind, f"pusher {pusher.pusher}: {len(behind)} rows older than its round {round_}"
     # A late, older batch never rewinds the counts.
-    late = requests.put(f"{server.url}/v1/stock", json=_batch(0, 1), headers=tenant.headers("secret"),
+    late = requests.put(f"{cluster_server.url}/v1/stock", json=_batch(0, 1), headers=tenant.headers("secret"),
                         timeout=120)
     assert late.status_code == 200 and late.json()["summary"]["stale"] == ROWS
     doc = es.get(index=stock, id=stock_id(tenant.id, "S1", _skus(0)[0]))["_source"]
