@@ -20,7 +20,7 @@ from locator.reservations.errors import IdempotencyInProgress
 from locator.tenants.service import get_tenant
 from tests.conftest import make_tenant
 from tests.reservations.helpers import body, new_key, stock_doc, stock_up
-from tests.reservations.stall import Gate, gated_client
+from tests.reservations.stall import Gate, LostAnswer, gated_client, lossy_client
 
 
 def _backdate(es, config, rid: str, age: timedelta) -> None:
@@ -103,3 +103,21 @@ def test_a_creation_abandoned_by_the_sweeper_while_it_still_runs_leaves_no_hold(
     assert isinstance(outcome, IdempotencyInProgress), outcome
     assert _holders(es, config, tenant.id, "A") == []
     assert _holders(es, config, tenant.id, "C") == []
+
+
+@pytest.mark.parametrize(("method", "step"), [("PUT", "_create/"), ("POST", "_update/")])
+def test_a_write_whose_answer_was_lost_is_recognised_as_our_own(es, config, method, step):
+    """The creation's own reservation write landed but its answer was lost: the client's
+    automatic resend meets a 409 on the version it wrote itself, which is not a takeover."""
+    tenant = make_tenant(es, config)
+    stock_up(es, config, tenant.id, {"A": 1})
+    key, payload = new_key(), body({"A": 1})
+    rid = service.reservation_id(tenant.id, key)
+    fault = LostAnswer(method, step + rid)
+    created = service.create(lossy_client(config, fault), config, get_tenant(es, config, tenant.id),
+                             key, payload)
+    assert fault.dropped.is_set()
+    assert created.doc["status"] == states.HELD and not created.replayed
+    assert _holders(es, config, tenant.id, "A") == [rid]
+    stored = es.get(index=index_name(config, "reservations"), id=rid)["_source"]
+    assert stored["status"] == states.HELD and stored["pickup_code"] == created.doc["pickup_code"]
