@@ -56,6 +56,8 @@ def cluster_es(cluster: LocalCluster, cluster_config: Config) -> Iterator[Elasti
     indices.ensure_all(client, cluster_config)
     client.cluster.health(index=f"{cluster_config.index_prefix}-*", wait_for_status="green",
                           timeout="120s")
+    (settings,) = client.indices.get_settings(index=index_name(cluster_config, "stock")).values()
+    assert settings["settings"]["index"]["number_of_replicas"] == "1"  # a copy survives a node
     yield client
     indices.delete_all(client, cluster_config)
     client.close()
