@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from locator import mappings as catalogue
 from locator.config import Config
@@ -40,12 +40,18 @@ def ensure_index(es: Elasticsearch, config: Config, kind: str) -> bool:
     if es.indices.exists_alias(name=alias):
         es.indices.put_mapping(index=alias, body=MAPPINGS[kind])  # additive changes only
         return False
-    es.indices.create(
-        index=concrete_name(alias),
-        mappings=MAPPINGS[kind],
-        settings=index_settings(config),
-        aliases={alias: {"is_write_index": True}},
-    )
+    try:
+        es.indices.create(
+            index=concrete_name(alias),
+            mappings=MAPPINGS[kind],
+            settings=index_settings(config),
+            aliases={alias: {"is_write_index": True}},
+        )
+    except BadRequestError as exc:
+        # A busy cluster answered after the client's timeout and the client sent the create
+        # again: the timestamped name is ours, so the first request made the index (and alias).
+        if exc.error != "resource_already_exists_exception" or not es.indices.exists_alias(name=alias):
+            raise
     return True
 
 

@@ -52,7 +52,8 @@ def cluster_config(config: Config, cluster: LocalCluster) -> Config:
 
 @pytest.fixture(scope="session")
 def cluster_es(cluster: LocalCluster, cluster_config: Config) -> Iterator[Elasticsearch]:
-    client = make_client(cluster_config)
+    # Creating indices on three JVMs sharing two busy cores can take longer than 10 s.
+    client = make_client(dataclasses.replace(cluster_config, elasticsearch_timeout=60.0))
     indices.ensure_all(client, cluster_config)
     client.cluster.health(index=f"{cluster_config.index_prefix}-*", wait_for_status="green",
                           timeout="120s")

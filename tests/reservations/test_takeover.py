@@ -2,7 +2,7 @@
 still runs undoes only its own holds, and leaves none behind.
 
 Real concurrency against the real node: each attempt is a real `service.create` in its own
-thread, its client stopped at a gate (`tests/reservations/stall.py`) just before it reads one
+thread, its client stopped at a gate (`tests/faults.py`) just before it reads one
 stock document, so the other actors run in between.
 """
 
@@ -19,8 +19,8 @@ from locator.reservations import service, states, sweeper
 from locator.reservations.errors import IdempotencyInProgress
 from locator.tenants.service import get_tenant
 from tests.conftest import make_tenant
+from tests.faults import Gate, LostAnswer, gated_client, lossy_client
 from tests.reservations.helpers import body, new_key, stock_doc, stock_up
-from tests.reservations.stall import Gate, LostAnswer, gated_client, lossy_client
 
 
 def _backdate(es, config, rid: str, age: timedelta) -> None:
