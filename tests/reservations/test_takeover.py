@@ -95,7 +95,7 @@ def test_a_creation_abandoned_by_the_sweeper_while_it_still_runs_leaves_no_hold(
     gate.wait_reached()
     # Stalled for minutes: the sweeper takes it for a crashed creation and abandons it.
     _backdate(es, config, rid, sweeper.STALE_PENDING + timedelta(seconds=5))
-    assert sweeper.sweep(es, config)["abandoned"] >= 1
+    sweeper.sweep(es, config)  # (a service worker of this session may sweep it first: same outcome)
     assert not es.exists(index=index_name(config, "reservations"), id=rid)
     # The creation wakes up, holds C, and finds its reservation gone: nothing may stay held.
     gate.open()
