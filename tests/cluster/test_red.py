@@ -23,12 +23,13 @@ PROBLEM = "application/problem+json"
 AVAILABILITY = {"sku": "HOT", "lat": 48.85, "lon": 2.35, "radius_km": 5}
 
 
-def _wait(predicate, what: str, attempts: int = 600, pause: float = 0.5) -> None:
+def _wait(predicate, what, attempts: int = 600, pause: float = 0.5) -> None:
+    """Poll a bounded number of times; `what` (text, or a function giving it) names the wait."""
     for _ in range(attempts):
         if predicate():
             return
         time.sleep(pause)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what() if callable(what) else what}")
 
 
 def _assert_unavailable(response: requests.Response) -> None:
@@ -60,7 +61,9 @@ def test_a_red_stock_shard_is_a_503_and_the_api_recovers_without_restart(cluster
         es.cluster.health(index=concrete, wait_for_status="green", wait_for_no_relocating_shards=True,
                           timeout="120s")
         failover.kill(doomed)
-        _wait(lambda: es.cluster.health(index=concrete)["status"] == "red", "the stock shard to go red")
+        _wait(lambda: es.cluster.health(index=concrete)["status"] == "red",
+              lambda: f"the stock shard to go red (killed {doomed.node_name}): "
+                      f"{es.cluster.health(index=concrete)} {es.cat.shards(index=concrete, format='json')}")
 
         _assert_unavailable(availability())
         push = requests.put(f"{url}/v1/stock", timeout=120, headers=tenant.headers("secret"), json={
