@@ -15,7 +15,7 @@ MAIL_PORT ?= 1025
 
 export PORT HOST
 
-.PHONY: run test setup venv widgets system-deps browser-deps es-start lint bench bench-index bench-peer clean
+.PHONY: run test test-cluster setup venv widgets system-deps browser-deps es-start lint bench bench-index bench-peer clean
 
 run: setup system-deps ## Set everything up and serve the API with demo data on $(HOST):$(PORT)
 	scripts/redis.sh start $(REDIS_PORT)
@@ -33,6 +33,14 @@ test: setup system-deps browser-deps ## Set everything up and run the whole test
 	ES_PORT=$(TEST_ES_PORT) $(BIN)/locator es start
 	ES_PORT=$(TEST_ES_PORT) RATELIMIT_STORAGE_URI=redis://127.0.0.1:$(TEST_REDIS_PORT)/0 \
 	  $(BIN)/pytest $(PYTEST_ARGS)
+
+# `make test` runs these too; this target runs only them. The tests start (and stop) their own
+# three nodes on ports 9261-9263 (tests/cluster/conftest.py).
+test-cluster: setup system-deps ## Only the three-node cluster tests: node failures, red shard, agreement
+	scripts/redis.sh start $(TEST_REDIS_PORT)
+	ES_PORT=$(TEST_ES_PORT) $(BIN)/locator es start
+	ES_PORT=$(TEST_ES_PORT) RATELIMIT_STORAGE_URI=redis://127.0.0.1:$(TEST_REDIS_PORT)/0 \
+	  $(BIN)/pytest tests/cluster $(PYTEST_ARGS)
 
 setup: venv widgets
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from elastic_transport import ConnectionError as TransportConnectionError
+from marshmallow import ValidationError
 
 from indexer.context import EmptyLoad, LoadOptions, Summary
 from indexer.loader import load_file
@@ -19,6 +20,7 @@ from indexer.sources import FORMATS, SourceError
 from locator.cli.common import CliContext, pass_context
 from locator.errors import NotFound
 from locator.indices import LayoutOutdated
+from locator.stock.schemas import check_not_in_the_future
 from locator.tenants import service
 
 
@@ -37,6 +39,10 @@ def _as_of(ctx, param, value: str | None) -> datetime | None:
             from exc
     if parsed.tzinfo is None:
         raise click.BadParameter("needs a UTC offset, e.g. 2026-11-25T09:00:00+01:00")
+    try:
+        check_not_in_the_future(parsed)
+    except ValidationError as exc:
+        raise click.BadParameter(" ".join(exc.messages)) from exc
     return parsed
 
 

@@ -27,7 +27,11 @@ class TimedNode(Urllib3HttpNode):
 
 
 def make_client(config: Config) -> Elasticsearch:
-    """Return a client for the configured cluster (API key or basic auth, optional CA)."""
+    """Return a client for the configured cluster (API key or basic auth, optional CA).
+
+    `ELASTICSEARCH_URL` may list several nodes, comma-separated: a request that cannot reach one
+    (connection refused, node killed) is retried on another.
+    """
     options: dict[str, object] = {
         "request_timeout": config.elasticsearch_timeout,
         "retry_on_timeout": True,
@@ -40,7 +44,8 @@ def make_client(config: Config) -> Elasticsearch:
         options["basic_auth"] = (config.elasticsearch_username, config.elasticsearch_password or "")
     if config.elasticsearch_ca_certs:
         options["ca_certs"] = config.elasticsearch_ca_certs
-    return Elasticsearch(config.es_url, **options)
+    hosts = [url.strip() for url in config.es_url.split(",") if url.strip()]
+    return Elasticsearch(hosts, **options)
 
 
 def index_name(config: Config, kind: str) -> str:

@@ -98,8 +98,9 @@ def ensure_index(es: Elasticsearch, config: Config, kind: str) -> bool:
             aliases={alias: {"is_write_index": True}},
         )
     except BadRequestError as exc:
-        # The client retries a create that timed out: the first attempt made this very index.
-        if exc.error != "resource_already_exists_exception":
+        # A busy cluster answered after the client's timeout and the client sent the create
+        # again: the timestamped name is ours, so the first request made the index (and alias).
+        if exc.error != "resource_already_exists_exception" or not es.indices.exists_alias(name=alias):
             raise
     return True
 

@@ -34,9 +34,14 @@ class NodeError(RuntimeError):
 
 @dataclass(frozen=True)
 class LocalNode:
-    """Paths and ports of the local node for one configuration (one node per HTTP port)."""
+    """Paths and ports of the local node for one configuration (one node per HTTP port).
+
+    With `peers` (the HTTP ports of every node of a local cluster, this one included) the node
+    joins a multi-node cluster instead of running alone (see `locator.localcluster`).
+    """
 
     config: Config
+    peers: tuple[int, ...] = ()
 
     @property
     def home(self) -> Path:
@@ -64,6 +69,10 @@ class LocalNode:
 
     @property
     def cluster_name(self) -> str:
+        return f"locator-{self.peers[0] if self.peers else self.config.es_port}"
+
+    @property
+    def node_name(self) -> str:
         return f"locator-{self.config.es_port}"
 
     @property
@@ -137,6 +146,18 @@ class LocalNode:
 
     def start(self, timeout: float = 180.0, echo=print) -> bool:
         """Start the node unless it runs already; return True if it was started now."""
+        if not self.launch(echo):
+            return False
+        self.wait_healthy(timeout)
+        echo(f"Elasticsearch is up at {self.url} (pid {self.pid()}).")
+        return True
+
+    def launch(self, echo=print) -> bool:
+        """Start the node's process without waiting for health; return False when it runs already.
+
+        A node of a cluster is healthy only once enough of its peers run to elect a master, so
+        `LocalCluster` launches every node first and then waits.
+        """
         if self.pid() and self.health():
             echo(f"Elasticsearch already running at {self.url} (pid {self.pid()}).")
             return False
@@ -164,17 +185,23 @@ class LocalNode:
                                     cwd=self.dist, check=False)
         if result.returncode != 0:
             raise NodeError(f"Elasticsearch exited with {result.returncode}:\n{self.tail()}")
-        self.wait_healthy(timeout)
-        echo(f"Elasticsearch is up at {self.url} (pid {self.pid()}).")
         return True
 
     def settings(self) -> dict[str, str]:
-        """Return the node settings: single node on loopback, security off, no mmap."""
+        """Return the node settings: single node (or a cluster's) on loopback, security off, no mmap."""
         port = self.config.es_port
+        if self.peers:
+            # Loopback only, so the bootstrap checks stay off as in single-node mode.
+            discovery = {
+                "discovery.seed_hosts": ",".join(f"127.0.0.1:{peer + 100}" for peer in self.peers),
+                "cluster.initial_master_nodes": ",".join(f"locator-{peer}" for peer in self.peers),
+            }
+        else:
+            discovery = {"discovery.type": "single-node"}
         return {
             "cluster.name": self.cluster_name,
-            "node.name": self.cluster_name,
-            "discovery.type": "single-node",
+            "node.name": self.node_name,
+            **discovery,
             "network.host": "127.0.0.1",
             "http.port": str(port),
             "transport.port": str(port + 100),

@@ -86,13 +86,24 @@ def _error(exc: ApiError) -> dict | None:
     return body.get("error") if isinstance(body.get("error"), dict) else None
 
 
+def _is_own(hold: dict, reservation_id: str, attempt: str | None) -> bool:
+    """Tell whether a hold belongs to this reservation (and, when given, to this attempt of it).
+
+    A creation taken over by a retry of the same Idempotency-Key still runs for a while; both
+    attempts share the reservation id, so each tags its holds with its attempt and undoes only
+    its own. Without an attempt (a cancel, an expiry) every hold of the reservation counts.
+    """
+    return hold["reservation_id"] == reservation_id and (attempt is None or hold.get("attempt") == attempt)
+
+
 def _counting(holds: list[dict], now: datetime) -> list[dict]:
     """Drop the holds that no longer count (expired, uncollected) while rewriting the list."""
     return [h for h in holds if model.hold_counts(h, now)]
 
 
 def _place_one(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
-               sku: str, qty: int, expires_at: datetime, safety_stock: int) -> Short | None:
+               sku: str, qty: int, expires_at: datetime, safety_stock: int,
+               attempt: str | None) -> Short | None:
     short: list[Short] = []
 
     def mutate(source: dict | None, now: datetime) -> dict | None:
@@ -101,14 +112,16 @@ def _place_one(es: Elasticsearch, config: Config, tenant: str, store_id: str, re
             short.append(Short(sku, qty, 0))
             return None
         holds = source.get("holds") or []
-        if any(h["reservation_id"] == reservation_id for h in holds):
-            return None  # placed already by an earlier attempt of the same request
+        if any(_is_own(h, reservation_id, attempt) for h in holds):
+            return None  # placed already: our write landed although its answer was lost
         available = model.available_qty(source, safety_stock, now)
         if available < qty:
             short.append(Short(sku, qty, available))
             return None
         hold = {"reservation_id": reservation_id, "qty": qty,
                 "expires_at": expires_at.isoformat(), "collected_at": None}
+        if attempt is not None:
+            hold["attempt"] = attempt
         return {**source, "holds": [*_counting(holds, now), hold]}
 
     _change(es, config, tenant, store_id, sku, mutate)
@@ -127,11 +140,13 @@ def availability(es: Elasticsearch, config: Config, tenant: str, store_id: str, 
 
 
 def place(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
-          items: list[dict], expires_at: datetime, safety_stock: int) -> list[Short]:
+          items: list[dict], expires_at: datetime, safety_stock: int,
+          attempt: str | None = None) -> list[Short]:
     """Hold every item or none: return the short items (empty when all are held).
 
     On the first short item the holds placed so far are removed again (compensation); the
-    remaining items are only read, so the answer lists every short item.
+    remaining items are only read, so the answer lists every short item. Holds are tagged with
+    `attempt`, and only this attempt's are ever removed here.
     """
     placed: list[str] = []
     shorts: list[Short] = []
@@ -143,35 +158,38 @@ def place(es: Elasticsearch, config: Config, tenant: str, store_id: str, reserva
                     shorts.append(Short(item["sku"], item["qty"], available))
                 continue
             short = _place_one(es, config, tenant, store_id, reservation_id, item["sku"], item["qty"],
-                               expires_at, safety_stock)
+                               expires_at, safety_stock, attempt)
             if short:
                 shorts.append(short)
             else:
                 placed.append(item["sku"])
     except Exception:
-        _release_quietly(es, config, tenant, store_id, reservation_id, placed)
+        _release_quietly(es, config, tenant, store_id, reservation_id, placed, attempt)
         raise
     if shorts:
-        release(es, config, tenant, store_id, reservation_id, placed)
+        release(es, config, tenant, store_id, reservation_id, placed, attempt)
     return shorts
 
 
 def _release_quietly(es: Elasticsearch, config: Config, tenant: str, store_id: str,
-                     reservation_id: str, skus: list[str]) -> None:
+                     reservation_id: str, skus: list[str], attempt: str | None) -> None:
     try:
-        release(es, config, tenant, store_id, reservation_id, skus)
+        release(es, config, tenant, store_id, reservation_id, skus, attempt)
     except Exception:  # noqa: BLE001 - the holds expire anyway; the sweeper cleans up
         pass
 
 
 def release(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
-            skus: list[str]) -> None:
-    """Remove this reservation's holds (idempotent): the units are available again at once."""
+            skus: list[str], attempt: str | None = None) -> None:
+    """Remove this reservation's holds, or only those of one `attempt` (idempotent).
+
+    The units are available again at once.
+    """
     def mutate(source: dict | None, now: datetime) -> dict | None:
         holds = (source or {}).get("holds") or []
-        if not any(h["reservation_id"] == reservation_id for h in holds):
+        if not any(_is_own(h, reservation_id, attempt) for h in holds):
             return None
-        return {**source, "holds": [h for h in holds if h["reservation_id"] != reservation_id]}
+        return {**source, "holds": [h for h in holds if not _is_own(h, reservation_id, attempt)]}
 
     for sku in skus:
         _change(es, config, tenant, store_id, sku, mutate)

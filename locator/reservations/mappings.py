@@ -13,6 +13,7 @@ RESERVATIONS = {
         "customer": {"type": "object", "enabled": False},
         "idempotency_key": {"type": "keyword"},  # its SHA-256: the key doubles as a credential
         "request_hash": {"type": "keyword"},
+        "attempt": {"type": "keyword", "index": False},  # the creation attempt its holds carry
         "token_hash": {"type": "keyword", "index": False},
         "created_at": {"type": "date"},
         "expires_at": {"type": "date"},

@@ -4,7 +4,10 @@ Creation writes the reservation first (status `pending`, document id derived fro
 and the Idempotency-Key, `op_type=create`), then claims a pick-up code, then places the holds
 (all or none, see `holds.place`), then marks it `held`. A crash in between leaves a `pending`
 reservation whose holds expire on their own and which the sweeper removes; a retry with the same
-key finds it and finishes or restarts it. Status changes are compare-and-set writes on the
+key finds it and finishes or restarts it (after `PENDING_GRACE`: it abandons the old attempt and
+starts again). Every attempt has its own id, stored in the reservation and in each of its holds:
+an attempt undoes only its own holds, and one that was taken over (its compare-and-set on the
+reservation fails) releases what it placed before giving up. Status changes are compare-and-set writes on the
 reservation; the matching change of the holds follows, flagged by `holds_pending` so that the
 sweeper completes it if the process dies in between.
 """
@@ -16,6 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -144,15 +148,19 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
         "idempotency_key": hashlib.sha256(idempotency_key.encode()).hexdigest(),
         "request_hash": fingerprint, "token_hash": hash_token(token), "created_at": now.isoformat(),
         "expires_at": expires_at.isoformat(), "updated_at": now.isoformat(), "holds_pending": False,
-        "purged": False,
+        "purged": False, "attempt": secrets.token_hex(8),
     }
-    for _attempt in range(3):
+    attempt = doc["attempt"]
+    for _try in range(3):
         try:
             mine = es.create(index=_alias(config), id=rid, document=doc)
             break
         except ConflictError:
             existing = es.get(index=_alias(config), id=rid)
             found = existing["_source"]
+            if found.get("attempt") == attempt:
+                mine = existing  # our create landed; the client retried it after a lost answer
+                break
             if found["request_hash"] != fingerprint:
                 raise Unprocessable("This Idempotency-Key was used with a different request body; "
                                     "use a new key for a new reservation.") from None
@@ -169,7 +177,7 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
     try:
         code = codes.claim(es, config, tenant.tenant, body["store_id"], rid, now)
         shorts = holds.place(es, config, tenant.tenant, body["store_id"], rid, body["items"],
-                             expires_at, tenant.settings.safety_stock)
+                             expires_at, tenant.settings.safety_stock, attempt)
         if shorts:
             codes.release(es, config, tenant.tenant, body["store_id"], code, rid)
             # Deleted, so that the key may be used again once stock is back.
@@ -181,10 +189,15 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
         # The event goes in the same write as the change it reports (see `events`).
         changes = {"status": states.HELD, "pickup_code": code, "updated_at": datetime.now(UTC).isoformat(),
                    "outbox": events.with_event(doc, "reservation.created")}
-        # Compare-and-set against our own creation: if a repeat took this creation over (it ran
-        # past PENDING_GRACE), the repeat owns the reservation now.
-        es.update(index=mine["_index"], id=rid, doc=changes,
-                  if_seq_no=mine["_seq_no"], if_primary_term=mine["_primary_term"])
+        # Compare-and-set against our own creation: if a repeat (or the sweeper) took this
+        # creation over (it ran past PENDING_GRACE), the repeat owns the reservation now.
+        try:
+            es.update(index=mine["_index"], id=rid, doc=changes,
+                      if_seq_no=mine["_seq_no"], if_primary_term=mine["_primary_term"])
+        except (ConflictError, NotFoundError):
+            if not _landed(es, config, rid, attempt):
+                _give_up(es, config, doc, code)
+                raise
     except InsufficientStock:
         raise
     except (ConflictError, NotFoundError) as exc:
@@ -197,11 +210,34 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, idempotency_key: s
     return Created(doc, token, replayed=False)
 
 
+def _landed(es: Elasticsearch, config: Config, rid: str, attempt: str) -> bool:
+    """Tell whether this attempt's own `held` write is stored (the client retried it after a
+    lost answer, and the retry met the new version)."""
+    try:
+        found = es.get(index=_alias(config), id=rid)["_source"]
+    except NotFoundError:
+        return False
+    return found.get("attempt") == attempt and found["status"] != states.PENDING
+
+
+def _give_up(es: Elasticsearch, config: Config, doc: dict, code: str) -> None:
+    """Undo what a taken-over attempt placed: its own holds and pick-up code, nothing else."""
+    log.warning("reservation creation was taken over; releasing its holds",
+                extra={"reservation_id": doc["reservation_id"]})
+    holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"],
+                  [i["sku"] for i in doc["items"]], doc["attempt"])
+    codes.release(es, config, doc["tenant"], doc["store_id"], code, doc["reservation_id"])
+
+
 def abandon(es: Elasticsearch, config: Config, current: dict) -> None:
-    """Undo a creation that never finished: release its holds, delete the pending reservation."""
+    """Undo a creation that never finished: release its attempt's holds, delete the reservation.
+
+    If that attempt still runs, it finds its reservation changed when it tries to finish and
+    releases what it placed meanwhile (`_give_up`).
+    """
     doc = current["_source"]
     holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"],
-                  [i["sku"] for i in doc["items"]])
+                  [i["sku"] for i in doc["items"]], doc.get("attempt"))
     try:
         es.delete(index=current["_index"], id=current["_id"],
                   if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
@@ -12,6 +13,17 @@ MAX_BATCH_ROWS = 1000
 RESULTS = ("applied", "unchanged", "stale", "rejected")
 MAX_ON_HAND = 100_000_000
 OUT_OF_STOCK_VALUES = {"out_of_stock", "out of stock", "outofstock"}
+# A count is never from the future: beyond this margin for clock drift it is a till sending local
+# time marked Z, or a typo in the year, which would make every later count stale forever.
+AS_OF_FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def check_not_in_the_future(as_of: datetime) -> None:
+    """Refuse a count time later than now plus `AS_OF_FUTURE_TOLERANCE`."""
+    if as_of > datetime.now(UTC) + AS_OF_FUTURE_TOLERANCE:
+        minutes = int(AS_OF_FUTURE_TOLERANCE.total_seconds() // 60)
+        raise ValidationError(f"in the future (more than {minutes} minutes ahead of now): local time "
+                              "sent with a wrong offset, or a typo in the date?")
 
 
 class StockRowSchema(RowSchema):
@@ -24,9 +36,10 @@ class StockRowSchema(RowSchema):
     sku = Id(required=True)
     on_hand = Quantity(load_default=None, validate=validate.Range(0, MAX_ON_HAND), metadata={
         "description": "Units physically in the store at `as_of`."})
-    as_of = AwareDateTime(required=True, metadata={
-        "description": "When the count was taken (ISO 8601 with offset). Older than the stored "
-                       "count: the row is `stale` and ignored."})
+    as_of = AwareDateTime(required=True, validate=check_not_in_the_future, metadata={
+        "description": "When the count was taken (ISO 8601 with offset), at most 5 minutes ahead "
+                       "of the service's clock. Older than the stored count: the row is `stale` "
+                       "and ignored."})
     availability = Text(load_default="", metadata={
         "description": "Optional; `out_of_stock` stands for `on_hand: 0` when no quantity is sent."})
 

@@ -49,6 +49,9 @@ def test_stock_feed_with_explicit_as_of_and_rollback_command(runner, tenant, tmp
     assert result.exit_code == 1 and "indexed 2" in result.output and "rejected 1" in result.output
     result = invoke(runner, "stock", SAMPLES / "stock.csv", "--tenant", tenant.id, "--as-of", "today")
     assert result.exit_code == 2 and "ISO 8601" in result.output
+    result = invoke(runner, "stock", SAMPLES / "stock.csv", "--tenant", tenant.id, "--as-of",
+                    "2062-11-25T09:00:00+01:00")
+    assert result.exit_code == 2 and "in the future" in result.output
     result = invoke(runner, "products", SAMPLES / "products.csv", "--tenant", tenant.id, "--full")
     assert result.exit_code == 0 and "full load (alias swapped)" in result.output
     result = runner.invoke(main, ["index", "rollback", "products"])

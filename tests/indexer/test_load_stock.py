@@ -59,6 +59,16 @@ def test_bad_stock_rows_are_rejected_with_their_field(es, config, catalogue, loa
         assert expected in text
 
 
+def test_a_count_from_the_future_is_rejected_with_its_line(es, config, catalogue, load, tmp_path):
+    load("stock", SAMPLES / "stock.csv", catalogue.id)
+    typo = write(tmp_path, "typo.csv", ["P01,SKU-1,1,2062-11-25T09:00:00+01:00",
+                                        "P01,SKU-2,2,2026-11-25T12:00:00Z"])
+    summary, messages = load("stock", typo, catalogue.id)
+    assert (summary.rejected, summary.indexed + summary.updated) == (1, 1)
+    assert "typo.csv:2: as_of: in the future" in "\n".join(messages)
+    assert get_stock(es, config, catalogue.id, "P01", "SKU-1")["on_hand"] == 12  # kept
+
+
 def test_google_local_inventory_feed(es, config, catalogue, load):
     summary, messages = load("stock", SAMPLES / "google_feed.tsv", catalogue.id)
     assert (summary.indexed, summary.rejected) == (2, 1)

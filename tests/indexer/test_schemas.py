@@ -1,8 +1,10 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from marshmallow import ValidationError
 
-from indexer.schemas import ProductRowSchema, StoreRowSchema, all_errors
-from locator.stock.schemas import StockRowSchema
+from indexer.schemas import ProductRowSchema, StockRowLoader, StoreRowSchema, all_errors
+from locator.stock.schemas import AS_OF_FUTURE_TOLERANCE, StockRowSchema
 
 
 def errors(schema, data):
@@ -50,6 +52,25 @@ STOCK = {"store_id": "S1", "sku": "K1", "on_hand": "3", "as_of": "2026-11-25T09:
 ])
 def test_bad_stock_values_are_named(change, field):
     assert field in errors(StockRowSchema(), {**STOCK, **change})
+
+
+def test_a_count_from_the_future_is_refused():
+    now = datetime.now(UTC)
+    for as_of in ((now + timedelta(hours=2)).isoformat(),  # a till's local time marked Z
+                  "2062-11-25T09:00:00+01:00"):             # a typo in the year
+        assert "in the future" in errors(StockRowSchema(), {**STOCK, "as_of": as_of})["as_of"]
+    # A till clock a little ahead is within the tolerance.
+    within = now + AS_OF_FUTURE_TOLERANCE - timedelta(seconds=30)
+    assert StockRowSchema().load({**STOCK, "as_of": within.isoformat()})["as_of"] == within
+
+
+def test_the_file_loader_refuses_future_counts_like_the_schema():
+    loader = StockRowLoader()
+    future = {**STOCK, "as_of": "2062-11-25T09:00:00+01:00"}
+    for _ in range(2):  # the second time the value's outcome is remembered
+        with pytest.raises(ValidationError) as info:
+            loader.load(future)
+        assert "as_of" in info.value.messages
 
 
 def test_stock_quantities_and_out_of_stock_feed_rows():

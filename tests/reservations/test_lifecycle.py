@@ -135,9 +135,9 @@ def test_sweeper_finishes_an_interrupted_cancel_and_removes_abandoned_creations(
     rid = service.reservation_id(tenant.id, "crashed-creation-0001")
     es.index(index=alias, id=rid, document={
         **_reservation(es, config, doc["reservation_id"]), "reservation_id": rid, "status": "pending",
-        "created_at": long_ago, "holds_pending": False})
+        "created_at": long_ago, "holds_pending": False, "attempt": "crashed-attempt"})
     holds.place(es, config, tenant.id, "S1", rid, [{"sku": "A", "qty": 2}],
-                datetime.now(UTC) + timedelta(hours=1), 0)
+                datetime.now(UTC) + timedelta(hours=1), 0, "crashed-attempt")
     assert available(es, config, tenant.id, "A") == 0
     es.indices.refresh(index=alias)
     sweeper.sweep(es, config)

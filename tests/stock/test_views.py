@@ -63,6 +63,22 @@ def test_needs_a_secret_key_and_a_sane_batch(client, es, config, tenant):
     assert "on_hand" in negative.json["results"][0]["errors"]
 
 
+def test_a_count_from_the_future_is_rejected_and_the_stored_count_kept(client, es, config, tenant):
+    _seed(es, config, tenant)
+    assert client.put("/v1/stock", json={"rows": [_row("A", 5)]}, headers=tenant.headers("secret")) \
+        .json["summary"]["applied"] == 1
+    ahead = datetime.now(UTC) + timedelta(hours=2)  # local time sent as UTC
+    rows = {"rows": [_row("A", 1, as_of=ahead), {**_row("B", 2), "as_of": "2062-11-25T09:00:00Z"},
+                     _row("B", 3)]}
+    response = client.put("/v1/stock", json=rows, headers=tenant.headers("secret"))
+    assert response.status_code == 200, response.json
+    results = response.json["results"]
+    assert [r["result"] for r in results] == ["rejected", "rejected", "applied"]
+    assert all("in the future" in r["errors"]["as_of"][0] for r in results[:2])
+    stored = get_stock_doc(es, config, tenant.id, "S1", "A")["_source"]
+    assert stored["on_hand"] == 5
+
+
 def test_another_tenants_store_is_unknown(client, es, config, tenant):
     _seed(es, config, tenant)
     from tests.conftest import make_tenant
