@@ -93,7 +93,7 @@ class LocalNode:
             return None
         except PermissionError:
             pass  # alive, owned by the service user
-        return pid
+        return None if _is_zombie(pid) else pid
 
     def health(self, timeout: float = 2.0) -> dict | None:
         """Return cluster health, or None when the node does not answer."""
@@ -313,3 +313,12 @@ def _chown_tree(root: Path, uid: int) -> None:
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
             os.chown(os.path.join(dirpath, name), uid, -1, follow_symlinks=False)
+
+
+def _is_zombie(pid: int) -> bool:
+    """Tell a process that died but was not reaped yet (its parent started it and did not wait)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] == "Z"

@@ -200,7 +200,11 @@ def stop_gunicorn(server: LiveServer) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(config: Config, es: Elasticsearch, tmp_path_factory) -> Iterator[LiveServer]:
-    """The service under a real gunicorn (2 workers), for tests where HTTP matters."""
-    server = start_gunicorn(config, tmp_path_factory.mktemp("gunicorn"))
+    """The service under a real gunicorn (2 workers), for tests where HTTP matters.
+
+    Without its sweeper: it serves the whole session, and would otherwise send, with its own
+    settings (no SMTP server), the deliveries other tests record under the same index prefix.
+    """
+    server = start_gunicorn(config, tmp_path_factory.mktemp("gunicorn"), RESERVATION_SWEEP_SECONDS="0")
     yield server
     stop_gunicorn(server)
