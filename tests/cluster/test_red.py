@@ -60,6 +60,10 @@ def test_a_red_stock_shard_is_a_503_and_the_api_recovers_without_restart(cluster
     try:
         es.cluster.health(index=concrete, wait_for_status="green", wait_for_no_relocating_shards=True,
                           timeout="120s")
+        # Health can be green before a relocation even starts (a node restored by an earlier test
+        # makes the cluster rebalance): wait until the one copy is started on the doomed node.
+        _wait(lambda: [(c["node"], c["state"]) for c in es.cat.shards(index=concrete, format="json")]
+              == [(doomed.node_name, "STARTED")], f"the stock shard alone on {doomed.node_name}")
         failover.kill(doomed)
         _wait(lambda: es.cluster.health(index=concrete)["status"] == "red",
               lambda: f"the stock shard to go red (killed {doomed.node_name}): "
