@@ -9,12 +9,16 @@ in the fragment: a fragment never reaches a server log or a Referer header.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
 
+from locator.alerts import model, service
 from locator.config import Config
+from locator.errors import NotFound
 from locator.es import index_name
 from locator.mappings import entity_id
 from locator.notifications import deliveries, mail
@@ -23,6 +27,7 @@ from locator.tenants.service import Tenant, get_tenant
 
 STORE_FIELDS = ["name", "street", "postcode", "city", "phone", "timezone", "opening_hours", "country"]
 CONFIRM, BACK = "alert_confirm", "back_in_stock"
+log = logging.getLogger(__name__)
 
 
 def base_url(config: Config, request_host: str | None = None) -> str:
@@ -106,3 +111,35 @@ class OutboxMailer:
                                 datetime.now(UTC), lang),
             "product_url": product_url(self._tenant(alert["tenant"]), self._base, alert["sku"], store_id),
             "cancel_url": self._link("cancel", cancel_token, lang)})
+
+
+def notify_crossed(es: Elasticsearch, config: Config, tenant: str, crossed: list[tuple[str, str]]) -> int:
+    """End the alerts these (store, sku) rows that came back match, emailing through the outbox.
+
+    For writers without a request (file loads, reservations released by the sweeper or a
+    cancellation): links use PUBLIC_URL. A failure is logged and never fails the writer; its
+    counts or releases stand.
+    """
+    if not crossed:
+        return 0
+    try:
+        return service.notify_matches(es, config, tenant, sorted(set(crossed)), datetime.now(UTC),
+                                      OutboxMailer(es, config, base_url(config)))
+    except (ApiError, TransportError) as exc:
+        log.warning("back-in-stock matching failed: %s", type(exc).__name__)
+        return 0
+
+
+def notify_released(es: Elasticsearch, config: Config, tenant: str, store_id: str,
+                    released: dict[str, tuple[int, int]]) -> int:
+    """End the alerts of the skus a released reservation made available again at its store."""
+    grew = {sku: units for sku, units in released.items() if units[1] > units[0]}
+    if not grew:
+        return 0
+    try:
+        safety = get_tenant(es, config, tenant).settings.safety_stock
+    except (ApiError, TransportError, NotFound) as exc:  # the release stands; no alert ends
+        log.warning("back-in-stock matching failed: %s", type(exc).__name__)
+        return 0
+    return notify_crossed(es, config, tenant, [(store_id, sku) for sku, (before, after) in grew.items()
+                                               if model.came_back(before, after, safety)])

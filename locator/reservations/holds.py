@@ -165,16 +165,29 @@ def _release_quietly(es: Elasticsearch, config: Config, tenant: str, store_id: s
 
 
 def release(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
-            skus: list[str]) -> None:
-    """Remove this reservation's holds (idempotent): the units are available again at once."""
-    def mutate(source: dict | None, now: datetime) -> dict | None:
+            skus: list[str]) -> dict[str, tuple[int, int]]:
+    """Remove this reservation's holds (idempotent): the units are available again at once.
+
+    Return, per sku whose holds this call removed, the units not held before and after
+    (`on_hand` − counting holds), the released holds counted before even when expired: an
+    expired hold stopped counting silently, its removal is when the units are seen to be back.
+    """
+    released: dict[str, tuple[int, int]] = {}
+
+    def mutate(source: dict | None, now: datetime, sku: str = "") -> dict | None:
         holds = (source or {}).get("holds") or []
-        if not any(h["reservation_id"] == reservation_id for h in holds):
+        mine = [h for h in holds if h["reservation_id"] == reservation_id]
+        if not mine:
+            released.pop(sku, None)  # a retry found them gone: another writer released them
             return None
-        return {**source, "holds": [h for h in holds if h["reservation_id"] != reservation_id]}
+        rest = [h for h in holds if h["reservation_id"] != reservation_id]
+        after = int(source.get("on_hand", 0)) - model.held_qty(rest, now)
+        released[sku] = (after - sum(int(h["qty"]) for h in mine), after)
+        return {**source, "holds": rest}
 
     for sku in skus:
-        _change(es, config, tenant, store_id, sku, mutate)
+        _change(es, config, tenant, store_id, sku, lambda source, now, sku=sku: mutate(source, now, sku))
+    return released
 
 
 def collect(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
