@@ -14,6 +14,7 @@ import pytest
 
 from locator.alerts import mailer, model, service
 from locator.app import create_app
+from locator.cli.main import main
 from locator.es import index_name
 from locator.reservations import webhooks
 from locator.stock.service import StockRow, apply_stock_batch
@@ -142,3 +143,16 @@ def test_without_smtp_nothing_is_recorded_and_link_tokens_need_their_tenant(es, 
         assert client.post("/v1/alerts/confirm", json=body).status_code == 401
     other = make_tenant(es, config)
     assert client.post("/v1/alerts/confirm", json={"token": f"{other.id}." + "x" * 24}).status_code == 404
+
+
+def test_product_url_template_is_a_checked_tenant_setting(es, config, runner):
+    tenant = make_tenant(es, config)
+    ok = runner.invoke(main, ["tenants", "set", tenant.id,
+                              "product_url_template=https://shop.example/p/{sku}?m={store_id}"])
+    assert ok.exit_code == 0, ok.output
+    stored = get_tenant(es, config, tenant.id)
+    assert stored.settings.product_url_template == "https://shop.example/p/{sku}?m={store_id}"
+    assert mailer.product_url(stored, "http://x", "A B/1", "S 1") == "https://shop.example/p/A%20B%2F1?m=S%201"
+    for bad in ("https://shop.example/p/", "javascript:alert(1)//{sku}", "shop.example/{sku}"):
+        refused = runner.invoke(main, ["tenants", "set", tenant.id, f"product_url_template={bad}"])
+        assert refused.exit_code != 0 and "product_url_template" in refused.output, (bad, refused.output)

@@ -84,5 +84,11 @@ def test_the_alert_form_subscribes_confirms_and_one_email_follows_the_stock(
     text = _mail(widget_server, "De retour en magasin")
     # One message (each shows its subject as a heading and as its frame's title).
     assert text.count('title="De retour en magasin') == 1 and "lea.alerte@example.fr" in text
+    # Its product link opens the demo page on that product, around that store (no tenant template).
+    assert f"{widget_server.url}/demo?sku={SKU}&amp;store=431#retrait" in text  # escaped in the listing
+    shop = context.new_page()
+    shop.goto(f"/demo?sku={SKU}&store=431#retrait")
+    first = shop.locator("store-locator [data-list='results'] [data-store-id]").first
+    expect(first).to_have_attribute("data-store-id", "431")
     context.close()
     assert not log.errors and not landing_log.errors
