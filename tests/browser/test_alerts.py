@@ -79,11 +79,20 @@ def test_the_alert_form_subscribes_confirms_and_one_email_follows_the_stock(
         "C'est confirmé : nous vous écrirons dès que le produit sera de retour.")
     assert axe_scan(landing, "alert-landing") == []
 
+    # Asking again for a confirmed alert says so, and sends no new email.
+    page.reload()
+    panel.get_by_role("button", name="Prévenez-moi de son retour").click()
+    page.get_by_label("Adresse e-mail").fill("lea.alerte@example.fr")
+    page.get_by_label("J’accepte de recevoir un e-mail").check()
+    panel.get_by_role("button", name="Me prévenir").click()
+    expect(panel).to_contain_text("C’est déjà noté : nous écrirons à lea.alerte@example.fr dès son retour.")
+
     back = datetime.now(UTC).isoformat()
     widget_server.put_stock([{"store_id": "431", "sku": SKU, "on_hand": 4, "as_of": back}])
     text = _mail(widget_server, "De retour en magasin")
     # One message (each shows its subject as a heading and as its frame's title).
     assert text.count('title="De retour en magasin') == 1 and "lea.alerte@example.fr" in text
+    assert text.count('title="Confirmez votre alerte') == 1
     # Its product link opens the demo page on that product, around that store (no tenant template).
     assert f"{widget_server.url}/demo?sku={SKU}&amp;store=431#retrait" in text  # escaped in the listing
     shop = context.new_page()

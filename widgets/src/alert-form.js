@@ -96,9 +96,10 @@ export class AlertController {
     a.message = null;
     host.render();
     try {
-      await host._client.request("POST", "/v1/alerts", { body });
+      const alert = await host._client.request("POST", "/v1/alerts", { body });
       a.status = "sent";
-      a.message = host._t("alertSent", { email: body.email });
+      // A repeat of a confirmed alert answers it as it is (and sends no new email).
+      a.message = host._t(alert?.status === "active" ? "alertActive" : "alertSent", { email: body.email });
       host._announcer.announce(a.message);
     } catch (error) {
       a.status = "idle";
