@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from elasticsearch import Elasticsearch
@@ -21,11 +22,13 @@ from locator.reports import views as unmet
 from locator.reports.counting import ALERT_CREATED
 from locator.tenants.service import ApiKey, get_tenant
 
+log = logging.getLogger(__name__)
 blp = ServiceBlueprint("alerts", __name__, url_prefix="/v1", description="Back-in-stock alerts")
 
 
 MAILER_FACTORY = "alert_mailer_factory"
 LINK_KIND = "alert-link"
+LINK_SECURITY = [{"ApiKey": []}, {}]  # a key, or none: the token in the body is the credential
 MailerFactory = Callable[[Elasticsearch, str], AlertMailer]  # (es, base URL) -> mailer
 
 
@@ -61,6 +64,9 @@ def _alert_link() -> None:
 def init_app(app: Flask, factory: MailerFactory | None = None) -> None:
     """Set how alert emails are sent: through the outbox unless a factory is given."""
     config = app.config["LOCATOR"]
+    if config.smtp_url and not config.public_url:
+        # Links then follow the request's Host header, which a client chooses.
+        log.warning("PUBLIC_URL is not set: alert email links use each request's host")
     app.extensions[MAILER_FACTORY] = factory or (lambda es, base: OutboxMailer(es, config, base))
 
 
@@ -93,6 +99,7 @@ def create_alert(body: dict):
 @blp.arguments(TokenSchema)
 @blp.response(200, AlertSchema)
 @blp.alt_response(409, description="The alert ended (cancelled, sent or expired).")
+@blp.doc(security=LINK_SECURITY)
 @require_key(alternative=_alert_link)
 def confirm_alert(body: dict):
     """Confirm an alert with the token of its confirmation email (double opt-in).
@@ -108,6 +115,7 @@ def confirm_alert(body: dict):
 @blp.arguments(TokenSchema)
 @blp.response(200, AlertSchema)
 @blp.alt_response(409, description="The alert ended already.")
+@blp.doc(security=LINK_SECURITY)
 @require_key(alternative=_alert_link)
 def cancel_alert(body: dict):
     """Cancel an alert with the token of the link in its emails; its email address is deleted.
