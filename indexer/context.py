@@ -55,6 +55,7 @@ class Summary:
     stock_deleted: int = 0
     geocoded: int = 0
     warnings: int = 0  # rows loaded with a value replaced (e.g. a time zone from the coordinates)
+    alerts_sent: int = 0  # back-in-stock alerts ended by rows that made a product available again
     elapsed: float = 0.0
     stopped_early: bool = False
     abandoned: bool = False  # a full load stopped early: its new index deleted, the live one unchanged
@@ -81,6 +82,7 @@ class Summary:
             ("duplicates", self.duplicates), ("removed", self.removed), ("geocoded", self.geocoded),
             ("warnings", self.warnings),
             ("stock documents moved", self.stock_moved), ("stock documents deleted", self.stock_deleted),
+            ("back-in-stock alerts sent", self.alerts_sent),
         ) if value]
         if extra:
             lines.append("  " + ", ".join(extra))

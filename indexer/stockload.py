@@ -36,16 +36,20 @@ from indexer import aliases
 from indexer.bulk import BulkSender, action_line, source_line
 from indexer.context import EmptyLoad, LoadContext, Row, Writer
 from locator import indices
+from locator.alerts.mailer import notify_crossed
+from locator.alerts.model import came_back, crossed_zero
 from locator.es import index_name
 from locator.mappings import stock_id, stock_ref, stock_routing
 from locator.stock import model
 from locator.stock.model import store_fields
 from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stock_batch
+from locator.tenants.service import get_tenant
 
 # What a stock document copies from its store (`model.store_fields`).
 STORE_COPY = ("location", "store_status", "services")
 # How far before a catch-up pass's start its successor looks again (writers' clocks and stamps).
 CLOCK_MARGIN = timedelta(seconds=120)
+ALERT_CHECK_BATCH = 500  # (store, sku) rows per mget when a full load checks what came back
 _OUTCOME_FIELD = {"unknown store_id": "store_id", "unknown sku": "sku"}
 
 
@@ -61,6 +65,7 @@ class StockWriter(Writer):
     def __init__(self, ctx: LoadContext) -> None:
         super().__init__(ctx)
         self.cache = CatalogueCache()
+        self.safety_stock = get_tenant(ctx.es, ctx.config, ctx.options.tenant).settings.safety_stock
 
     def write(self, batch: list[Row]) -> None:
         rows = [StockRow(r.data["store_id"], r.data["sku"], r.data["on_hand"], r.data["as_of"])
@@ -81,6 +86,12 @@ class StockWriter(Writer):
                 reason = outcome.reason or REJECTED
                 field = next((f for prefix, f in _OUTCOME_FIELD.items() if reason.startswith(prefix)), "")
                 self.ctx.reject(row.line, row.raw, field, reason)
+        # Back-in-stock alerts: only the rows of this batch that made a (store, sku) available
+        # again are looked up, so a million-row feed of unchanged or stocked rows asks nothing.
+        crossed = [(r.store_id, r.sku) for r, o in zip(rows, outcomes, strict=True)
+                   if came_back(o.unheld_before, o.unheld_after, self.safety_stock)]
+        self.ctx.summary.alerts_sent += notify_crossed(self.ctx.es, self.ctx.config,
+                                                       self.ctx.options.tenant, crossed)
 
     def finish(self) -> None:
         self.ctx.es.indices.refresh(index=indices.stock_alias(self.ctx.config, self.ctx.options.tenant))
@@ -111,6 +122,10 @@ class FullStockWriter(Writer):
         self.rejected_ids: set[str] = set()
         self.sender = BulkSender(ctx.es, threads=2)
         self.extra = _extra_fields(ctx)
+        self.safety_stock = get_tenant(ctx.es, ctx.config, self.tenant).settings.safety_stock
+        # Rows that were unavailable in the live index and available in the file: checked
+        # again after the swap (a later row or a catch-up may have changed them), then matched.
+        self.came_back: set[tuple[str, str]] = set()
 
     def begin(self) -> None:
         es, config = self.ctx.es, self.ctx.config
@@ -151,16 +166,18 @@ class FullStockWriter(Writer):
                 if doc.get("found"):
                     live_docs[doc["_id"]] = doc["_source"]
         lines: list[str] = []
-        context: list[tuple[Row, str]] = []
+        context: list[tuple[Row, str, bool]] = []
         for row in accepted:
             data = row.data
             doc_id = stock_id(self.tenant, data["store_id"], data["sku"])
-            doc, outcome = self._document(data, live_docs.get(doc_id), now)
+            live = live_docs.get(doc_id)
+            doc, outcome = self._document(data, live, now)
+            crossed = crossed_zero(live, doc, self.safety_stock, now)
             version = _millis(model.parse_time(doc["as_of"]))
             lines += [action_line("index", self.build, doc_id, routing=stock_routing(data["sku"]),
                                   version=version, version_type="external_gte"),
                       source_line(doc)]
-            context.append((row, outcome))
+            context.append((row, outcome, crossed))
         self.sender.submit(lines, context, self._done)
 
     def _document(self, data: dict, live: dict | None, now: datetime) -> tuple[dict, str]:
@@ -176,12 +193,14 @@ class FullStockWriter(Writer):
         self.rejected_ids.add(stock_id(self.tenant, str(row.data["store_id"]), str(row.data["sku"])))
         self.ctx.reject(row.line, row.raw, field, reason)
 
-    def _done(self, context: list[tuple[Row, str]], items: list[dict]) -> None:
+    def _done(self, context: list[tuple[Row, str, bool]], items: list[dict]) -> None:
         summary = self.ctx.summary
-        for (row, outcome), item in zip(context, items, strict=True):
+        for (row, outcome, crossed), item in zip(context, items, strict=True):
             status = item.get("status", 500)
             if status < 300:
                 self.good += 1
+                if crossed:
+                    self.came_back.add((row.data["store_id"], row.data["sku"]))
                 if item.get("result") == "updated":
                     summary.stale += 1  # a later row of the file replaced an earlier, older one
                 elif outcome == model.CREATED:
@@ -220,6 +239,17 @@ class FullStockWriter(Writer):
         self.build = None
         self.blocked = False  # the replaced index stays blocked: it is only the rollback target now
         aliases.prune_quietly(es, self.alias, self.live, self.ctx.summary.notes)
+        self._end_alerts()
+
+    def _end_alerts(self) -> None:
+        """Match the rows that came back against back-in-stock alerts, once the new index serves."""
+        es, rows, now = self.ctx.es, sorted(self.came_back), datetime.now(UTC)
+        for i in range(0, len(rows), ALERT_CHECK_BATCH):
+            batch = rows[i:i + ALERT_CHECK_BATCH]
+            docs = es.mget(index=self.alias, docs=[stock_ref(self.tenant, s, k) for s, k in batch])["docs"]
+            available = [row for row, doc in zip(batch, docs, strict=True) if doc.get("found")
+                         and model.available_qty(doc["_source"], self.safety_stock, now) > 0]
+            self.ctx.summary.alerts_sent += notify_crossed(es, self.ctx.config, self.tenant, available)
 
     def abort(self) -> None:
         self.sender.close()

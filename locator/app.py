@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from locator.alerts import views as alerts_views
 from locator.alerts.views import blp as alerts_blp
 from locator.availability.views import blp as availability_blp
 from locator.config import Config
@@ -65,6 +66,7 @@ def create_app(config: Config | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     web.init_app(app)
+    alerts_views.init_app(app)
     for blueprint in (
         health_blp, stores_blp, availability_blp, geocoding_blp, stock_blp, reservations_blp,
         desk_blp,

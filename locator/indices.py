@@ -169,14 +169,14 @@ def missing(es: Elasticsearch, config: Config) -> list[str]:
     return [kind for kind in MAPPINGS if kind not in TENANT_KINDS and index_name(config, kind) not in present]
 
 
+DELETE_GROUP = 20  # index names per delete request
+
+
 def delete_all(es: Elasticsearch, config: Config) -> None:
     """Delete every index behind this prefix (tests and `locator reset`)."""
     # Wildcard deletes are refused by default (action.destructive_requires_name): name them.
     names = list(es.indices.get(index=f"{config.index_prefix}-*", allow_no_indices=True))
-    # In batches: one stock index per tenant makes the list longer than an HTTP line may be.
-    while names:
-        batch: list[str] = []
-        while names and sum(len(n) + 1 for n in batch) + len(names[-1]) < 3000:
-            batch.append(names.pop())
-        es.indices.delete(index=",".join(batch or [names.pop()]))
+    # In groups: one stock index per tenant makes the list long, and an HTTP line over 4 KB is refused.
+    for i in range(0, len(names), DELETE_GROUP):
+        es.indices.delete(index=",".join(names[i:i + DELETE_GROUP]))
     _known.clear()

@@ -1,8 +1,9 @@
 """Where sending plugs in: what the alerts hand to the notifications outbox.
 
-`AlertMailer` is the interface the outbox implements (issue 12); until one is registered with
-`set_mailer`, nothing is sent and confirmations stay pending (an alert is never active without
-its double opt-in).
+`AlertMailer` is the interface; `locator.alerts.mailer.OutboxMailer` implements it through the
+outbox. Callers pass a mailer to `service.create` and `service.notify_matches` (the web app
+builds one per request from the factory set at app creation; file loads and the sweeper build
+their own), so no module holds a mailer in global state.
 """
 
 from __future__ import annotations
@@ -15,27 +16,14 @@ class AlertMailer(Protocol):
         """Queue the email asking to confirm an alert (with a cancel link)."""
 
     def back_in_stock(self, alert: dict, store_id: str, cancel_token: str) -> None:
-        """Queue the email saying the product is back at `store_id` (the alert has ended)."""
+        """Queue the email saying the product is back at `store_id` (the alert is ending)."""
 
 
 class NoMailer:
-    """The mailer while no outbox is registered: sends nothing."""
+    """A mailer that sends nothing (email is off: alerts then stay pending)."""
 
     def confirmation_requested(self, alert: dict, confirm_token: str, cancel_token: str) -> None:
         return None
 
     def back_in_stock(self, alert: dict, store_id: str, cancel_token: str) -> None:
         return None
-
-
-_mailer: AlertMailer = NoMailer()
-
-
-def set_mailer(mailer: AlertMailer) -> None:
-    """Register the outbox that sends alert emails (once, at start-up)."""
-    global _mailer
-    _mailer = mailer
-
-
-def mailer() -> AlertMailer:
-    return _mailer

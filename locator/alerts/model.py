@@ -22,9 +22,19 @@ def alert_id(tenant: str, email: str, sku: str, store_ids: Iterable[str]) -> str
     return "a_" + hashlib.sha256(raw.encode()).hexdigest()[:30]
 
 
-def new_token() -> str:
-    """Return a fresh link token (shown only in an email, stored only hashed)."""
-    return secrets.token_urlsafe(24)
+def new_token(tenant: str) -> str:
+    """Return a fresh link token (shown only in an email, stored only hashed).
+
+    It starts with the tenant (`acme.…`): the landing page that posts it has no API key, and
+    the tenant scopes its lookup. Tenant ids hold no dot, random tokens none either.
+    """
+    return f"{tenant}.{secrets.token_urlsafe(24)}"
+
+
+def token_tenant(token: str) -> str | None:
+    """Return the tenant a link token names, or None when it names none."""
+    tenant, dot, rest = token.partition(".")
+    return tenant if dot and tenant and rest else None
 
 
 def hash_token(token: str) -> str:

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
-from locator.alerts import delivery, model
+from locator.alerts import model
+from locator.alerts.delivery import AlertMailer
 from locator.config import Config
 from locator.errors import Conflict, NotFound, Unprocessable
 from locator.es import index_name
@@ -65,7 +66,7 @@ def _stores(es: Elasticsearch, config: Config, tenant: str, req: AlertRequest) -
 
 
 def create(es: Elasticsearch, config: Config, tenant: Tenant, req: AlertRequest,
-           now: datetime) -> tuple[dict, bool]:
+           now: datetime, mailer: AlertMailer) -> tuple[dict, bool]:
     """Create a pending alert and ask for its confirmation; return (alert, created).
 
     A repeat while the same alert is open returns it unchanged (created False, no new email).
@@ -80,7 +81,7 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, req: AlertRequest,
         current = None
     if current is not None and model.effective_status(current["_source"], now) in model.OPEN:
         return current["_source"], False
-    confirm, cancel = model.new_token(), model.new_token()
+    confirm, cancel = model.new_token(tenant.tenant), model.new_token(tenant.tenant)
     doc = {
         "tenant": tenant.tenant, "alert_id": aid, "sku": req.sku, "store_ids": store_ids,
         "radius_km": req.radius_km, "status": model.PENDING, "email": req.email.strip(),
@@ -98,7 +99,7 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, req: AlertRequest,
                      if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
     except ConflictError as exc:
         raise Conflict("The same alert is being created by another request; retry.") from exc
-    delivery.mailer().confirmation_requested(doc, confirm, cancel)
+    mailer.confirmation_requested(doc, confirm, cancel)
     return doc, True
 
 
@@ -188,16 +189,22 @@ def find_matches(es: Elasticsearch, config: Config, tenant: str, crossed: list[t
 
 
 def notify_matches(es: Elasticsearch, config: Config, tenant: str, crossed: list[tuple[str, str]],
-                   now: datetime) -> int:
-    """End each matched alert (compare-and-set: once) and hand its email to the mailer."""
+                   now: datetime, mailer: AlertMailer) -> int:
+    """Hand each matched alert's email to the mailer, then end the alert (compare-and-set).
+
+    The email is recorded first, under an id derived from the alert: a crash or a failed write
+    in between leaves the alert active, and the next crossing records nothing twice and ends it.
+    """
     sent = 0
     for hit, store in find_matches(es, config, tenant, crossed, now):
-        cancel_token = model.new_token()
+        cancel_token = model.new_token(tenant)
+        mailer.back_in_stock(hit["_source"], store, cancel_token)
         changes = {**_ended(model.SENT, now, store), "cancel_token_hash": model.hash_token(cancel_token)}
         try:
-            _change(es, hit, changes)
+            _change(es, hit, changes, refresh=False)
         except ConflictError:
-            continue  # another writer ended it first: its email is that writer's
-        delivery.mailer().back_in_stock(hit["_source"], store, cancel_token)
+            continue  # another writer ended it first: the same delivery id, so one email
         sent += 1
+    if sent:  # one refresh for the batch: shoppers reading their alert see it ended
+        es.indices.refresh(index=_alias(config))
     return sent

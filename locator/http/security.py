@@ -4,9 +4,10 @@ Policies by kind of response:
 - API answers (JSON): nothing may run or be framed (`default-src 'none'`), never cached by
   shared caches (`Cache-Control: no-store` unless the view chose), since they may hold exact
   quantities or a shopper's contact details.
-- Demo pages and the store desk (`/desk`): scripts, connections, images and fonts from this
-  origin only, no inline or eval'd script. Inline *styles* stay allowed: web components style
-  their Shadow DOM with `<style>` elements, and a style cannot run code.
+- Demo pages, the store desk (`/desk`) and the alert links' pages (`/alerts/…`): scripts,
+  connections, images and fonts from this origin only, no inline or eval'd script. Inline
+  *styles* stay allowed: web components style their Shadow DOM with `<style>` elements, and a
+  style cannot run code.
 - API docs (Swagger UI): its page starts the UI with one inline script, allowed there only.
 - Static assets: `Cross-Origin-Resource-Policy: cross-origin`, since retailers load the widget
   script from their own pages.
@@ -45,8 +46,11 @@ class UnsupportedMediaType(LocatorError):
     title = "Unsupported media type"
 
 
+PAGES = ("/demo", "/reports", "/desk", "/alerts/confirm", "/alerts/cancel")
+
+
 def _csp_for(path: str) -> str | None:
-    if path in ("/demo", "/reports", "/desk") or path.startswith("/demo/"):
+    if path in PAGES or path.startswith("/demo/"):
         return DEMO_CSP
     if path == "/docs" or path.startswith("/docs/"):
         return DOCS_CSP

@@ -94,6 +94,13 @@ def reports():
     return send_from_directory(STATIC_DIR / "reports", "index.html", max_age=0)
 
 
+@bp.route("/alerts/confirm")
+@bp.route("/alerts/cancel")
+def alert_landing():
+    """Serve the landing page of an alert email's links (it posts the fragment's token)."""
+    return send_from_directory(STATIC_DIR / "alerts", "index.html", max_age=0)
+
+
 def init_app(app: Flask) -> None:
     """Register the static and demo routes."""
     app.register_blueprint(bp)

@@ -180,19 +180,30 @@ def _release_quietly(es: Elasticsearch, config: Config, tenant: str, store_id: s
 
 
 def release(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,
-            skus: list[str], attempt: str | None = None) -> None:
-    """Remove this reservation's holds, or only those of one `attempt` (idempotent).
+            skus: list[str], attempt: str | None = None) -> dict[str, tuple[int, int]]:
+    """Remove this reservation's holds, or only those of one `attempt` (idempotent): the units
+    are available again at once.
 
-    The units are available again at once.
+    Return, per sku whose holds this call removed, the units not held before and after
+    (`on_hand` − counting holds), the released holds counted before even when expired: an
+    expired hold stopped counting silently, its removal is when the units are seen to be back.
     """
-    def mutate(source: dict | None, now: datetime) -> dict | None:
+    released: dict[str, tuple[int, int]] = {}
+
+    def mutate(source: dict | None, now: datetime, sku: str = "") -> dict | None:
         holds = (source or {}).get("holds") or []
-        if not any(_is_own(h, reservation_id, attempt) for h in holds):
+        mine = [h for h in holds if _is_own(h, reservation_id, attempt)]
+        if not mine:
+            released.pop(sku, None)  # a retry found them gone: another writer released them
             return None
-        return {**source, "holds": [h for h in holds if not _is_own(h, reservation_id, attempt)]}
+        rest = [h for h in holds if not _is_own(h, reservation_id, attempt)]
+        after = int(source.get("on_hand", 0)) - model.held_qty(rest, now)
+        released[sku] = (after - sum(int(h["qty"]) for h in mine), after)
+        return {**source, "holds": rest}
 
     for sku in skus:
-        _change(es, config, tenant, store_id, sku, mutate)
+        _change(es, config, tenant, store_id, sku, lambda source, now, sku=sku: mutate(source, now, sku))
+    return released
 
 
 def collect(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
+from locator.alerts.mailer import notify_released
 from locator.config import Config
 from locator.errors import NotFound, Unprocessable
 from locator.es import index_name
@@ -333,7 +334,9 @@ def finish_holds(es: Elasticsearch, config: Config, doc: dict) -> None:
     """Bring the holds in line with a closed reservation and free its pick-up code (idempotent)."""
     skus = [i["sku"] for i in doc["items"]]
     if doc["status"] in states.RELEASES_HOLDS:
-        holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"], skus)
+        released = holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"], skus)
+        # Units back on the shelf may end back-in-stock alerts (only skus that crossed zero).
+        notify_released(es, config, doc["tenant"], doc["store_id"], released)
     elif doc["status"] in states.COLLECTS_HOLDS:
         holds.collect(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"], doc["items"],
                       parse_time(doc["collected_at"]), parse_time(doc["expires_at"]))

@@ -12,6 +12,7 @@ from flask import current_app
 
 from locator.alerts import model as alerts
 from locator.alerts.service import notify_matches
+from locator.alerts.views import request_mailer
 from locator.config import Config
 from locator.errors import ServiceUnavailable
 from locator.http.apidoc import ServiceBlueprint
@@ -31,7 +32,8 @@ def _end_alerts(config: Config, crossed: list[tuple[str, str]]) -> None:
     if not crossed:
         return
     try:
-        notify_matches(get_es(), config, current_tenant().tenant, crossed, datetime.now(UTC))
+        notify_matches(get_es(), config, current_tenant().tenant, crossed, datetime.now(UTC),
+                       request_mailer())
     except (ApiError, TransportError) as exc:  # the counts stand; this write ends no alert
         log.warning("back-in-stock matching failed: %s", type(exc).__name__)
 

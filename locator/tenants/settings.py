@@ -36,6 +36,9 @@ class TenantSettings:
     reports_link_secret: str | None = None
     # Days a back-in-stock alert waits for stock before it expires.
     alert_days: int = 60
+    # The product page a back-in-stock email links to, `{sku}` and `{store_id}` filled in
+    # (e.g. https://shop.example/p/{sku}?store={store_id}); unset: the demo page.
+    product_url_template: str | None = None
 
     def __post_init__(self) -> None:
         errors = settings_errors(self)
@@ -98,6 +101,11 @@ def settings_errors(settings: TenantSettings) -> dict[str, str]:
         parts = urlsplit(str(settings.webhook_url))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             errors["webhook_url"] = "must be an http(s) URL"
+    template = settings.product_url_template
+    if template is not None and not (isinstance(template, str) and "{sku}" in template
+                                     and urlsplit(template).scheme in ("http", "https")
+                                     and urlsplit(template).hostname):
+        errors["product_url_template"] = "must be an http(s) URL containing {sku} (and maybe {store_id})"
     for name in ("mail_from", "notify_email"):
         value = getattr(settings, name)
         if value is not None and not (isinstance(value, str) and _EMAIL.match(parseaddr(value)[1])):

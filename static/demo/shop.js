@@ -30,3 +30,23 @@ locator.addEventListener("locator:reserved", (event) => {
 locator.addEventListener("locator:results", () => {
   document.getElementById("badge")?.refresh?.();
 });
+
+// A back-in-stock email links here with ?sku=…&store=… (the tenant's `product_url_template`
+// unset): show that product around that store, the store first.
+const linked = new URLSearchParams(location.search);
+const linkedSku = linked.get("sku");
+if (linkedSku && linkedSku !== locator.getAttribute("sku")) {
+  locator.removeAttribute("product-name"); // the page's own product is another one
+  locator.setAttribute("sku", linkedSku);
+  document.getElementById("badge")?.setAttribute("sku", linkedSku);
+}
+const linkedStore = linked.get("store");
+if (linkedStore) {
+  fetch(`/v1/stores/${encodeURIComponent(linkedStore)}`, { headers: { "X-Api-Key": locator.getAttribute("api-key") } })
+    .then((answer) => (answer.ok ? answer.json() : null))
+    .then((store) => {
+      if (store?.location) locator.searchAt(store.location.lat, store.location.lon, store.name);
+      section.scrollIntoView({ block: "start" });
+    })
+    .catch(() => {});
+}

@@ -1,14 +1,14 @@
 """Back-in-stock alerts against the real node: double opt-in, one per place, matching, expiry.
 
-Sending is the notifications outbox's job; `RecordingMailer` stands in the seam it will plug
-into (`locator.alerts.delivery`) and keeps what would be sent.
+Sending is the notifications outbox's job (tests/alerts/test_emails.py, with a real SMTP
+server); here `RecordingMailer` takes the app's mailer factory and keeps what would be sent.
 """
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from locator.alerts import delivery, model, service
+from locator.alerts import model, service, views
 from locator.es import index_name
 from locator.stock.service import StockRow, apply_stock_batch
 from tests.factories import get_stock_doc
@@ -32,9 +32,8 @@ class RecordingMailer:
 def mailer(app):
     app.config["CLOCK"] = lambda: NOW
     recording = RecordingMailer()
-    delivery.set_mailer(recording)
-    yield recording
-    delivery.set_mailer(delivery.NoMailer())
+    views.init_app(app, lambda es, base: recording)
+    return recording
 
 
 def _alert(client, tenant, **fields):
@@ -104,8 +103,8 @@ def test_only_rows_that_crossed_zero_end_active_alerts_once(client, es, config, 
     crossed = [r for r in before if model.crossed_zero(before[r], after[r], 0, NOW)]
     assert crossed == [("PAR", "SOFA")]
     es.indices.refresh(index=index_name(config, "alerts"))
-    assert service.notify_matches(es, config, tenant.id, crossed, NOW) == 1
-    assert service.notify_matches(es, config, tenant.id, crossed, NOW) == 0  # ended: never twice
+    assert service.notify_matches(es, config, tenant.id, crossed, NOW, mailer) == 1
+    assert service.notify_matches(es, config, tenant.id, crossed, NOW, mailer) == 0  # ended: never twice
     assert mailer.back == [(active["id"], "ada@example.org", "PAR")]
     ended = _stored(es, config, active["id"])
     assert (ended["status"], ended["ended_store_id"], ended["email"]) == ("sent", "PAR", None)

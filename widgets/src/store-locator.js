@@ -10,15 +10,18 @@
  * `country` (ISO code that the search box prefers, e.g. "FR").
  * Events (bubbling, composed): `locator:results`, `locator:store-selected`, `locator:reserved`,
  * `locator:cancelled`, `locator:error`. This module defines no tag: see define.js.
+ * When nothing within the radius has the product, or the shopper's store lacks it, the list
+ * offers a back-in-stock alert (alert-form.js).
  * @module store-locator
  */
 
+import { AlertController, alertOffer, alertView } from "./alert-form.js";
 import { createAnnouncer } from "./announcer.js";
 import { ApiClient, apiBase } from "./api.js";
 import { confirmationView } from "./confirmation.js";
 import { SearchController } from "./controller.js";
 import { adoptStyles, uid } from "./dom.js";
-import { parseUnits } from "./format.js";
+import { formatRadius, parseUnits } from "./format.js";
 import { pickLang, t } from "./i18n.js";
 import { createMapLoader } from "./map-loader.js";
 import { parseRadius, placeFromAttributes } from "./places.js";
@@ -72,6 +75,7 @@ export class StoreLocatorElement extends HTMLElement {
     });
     this._searching = new SearchController(this);
     this._reserving = new ReserveController(this, this._searching);
+    this._alerting = new AlertController(this);
     const search = this._searching;
     const reserve = this._reserving;
     /** What the views' controls call. */
@@ -249,7 +253,14 @@ export class StoreLocatorElement extends HTMLElement {
     let body;
     if (state.view === "reserve" && state.reserveRow) body = reserveFormView(ctx, state, this._actions);
     else if (state.view === "confirmation" && state.reservation) body = confirmationView(ctx, state.reservation, this._actions);
-    else body = resultListView(ctx, state, this._actions);
+    else {
+      body = resultListView(ctx, state, this._actions);
+      const offer = alertOffer(state, ctx.sku, ctx.myStoreId);
+      if (offer) {
+        body.push(alertView(ctx, this._alerting.current(), offer,
+          formatRadius(state.radiusKm, ctx.units, ctx.lang), this._alerting));
+      }
+    }
     setProps(root, { class: "root stack", part: "root", "aria-label": ctx.t("regionLabel"), lang: ctx.lang });
     this._map.show({ hidden: !list || !this.hasAttribute("map"), label: ctx.t("mapLabel") });
     patch(root, [

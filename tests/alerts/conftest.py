@@ -1,0 +1,3 @@
+"""The alert tests send through the same real SMTP server as the notification tests."""
+
+from tests.notifications.conftest import smtp_server  # noqa: F401 - a fixture, reused
