@@ -70,7 +70,12 @@ def config() -> Config:
     return Config.from_env(es_port=port, index_prefix=f"test-{uuid.uuid4().hex[:8]}",
                            log_level="WARNING", key_cache_seconds=0.0, webhook_allow_private=True,
                            ratelimit_default="100000/minute", ratelimit_per_address="100000/minute",
-                           ratelimit_failed_keys="100000/day", ratelimit_per_client="50000/minute")
+                           ratelimit_failed_keys="100000/day", ratelimit_per_client="50000/minute",
+                           # No background sweeper in this process: an app a test makes without
+                           # TESTING would otherwise sweep, for the rest of the session and with
+                           # its settings, the deliveries other tests record. Servers that need
+                           # one pass RESERVATION_SWEEP_SECONDS themselves.
+                           reservation_sweep_seconds=0)
 
 
 @pytest.fixture(scope="session")
