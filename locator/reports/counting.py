@@ -7,7 +7,6 @@ reservations) and the time to the quarter hour — nothing about the shopper.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from locator.config import Config
+from locator.process import PerProcess
 
 SEARCH = "search"  # GET /v1/availability found the product nowhere within the radius
 BASKET = "basket"  # a basket line no store within the radius can supply
@@ -94,14 +94,9 @@ class DemandBuffer:
             return len(self._counts)
 
 
-_lock = threading.Lock()
-_buffers: dict[tuple[int, str, str], DemandBuffer] = {}
+_buffers: PerProcess[DemandBuffer] = PerProcess(lambda _config: DemandBuffer())
 
 
 def buffer_for(config: Config) -> DemandBuffer:
     """Return this process's buffer for a deployment (a forked worker gets its own)."""
-    key = (os.getpid(), config.es_url, config.index_prefix)
-    with _lock:
-        if key not in _buffers:
-            _buffers[key] = DemandBuffer()
-        return _buffers[key]
+    return _buffers.get(config)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from locator.config import Config
 from locator.es import index_name, make_client
 from locator.geo import Point
 from locator.mappings import entity_id
+from locator.process import PerProcess
 from locator.reports.areas import area_of, area_zone, local_day
 from locator.reports.counting import DemandBuffer, DemandKey, buffer_for
 
@@ -196,19 +196,16 @@ class Flusher:
             self.flush_quietly()
 
 
-_lock = threading.Lock()
-_flushers: dict[tuple[int, str, str], Flusher] = {}
+def _started(config: Config) -> Flusher:
+    flusher = Flusher(config)
+    flusher.start()
+    return flusher
+
+
+_flushers: PerProcess[Flusher] = PerProcess(_started)
 
 
 def ensure_flusher(config: Config) -> None:
     """Start this process's flusher once (not when UNMET_DEMAND_FLUSH_SECONDS is 0)."""
-    if config.unmet_demand_flush_seconds <= 0:
-        return
-    key = (os.getpid(), config.es_url, config.index_prefix)
-    if key in _flushers:
-        return
-    with _lock:
-        if key not in _flushers:
-            flusher = Flusher(config)
-            _flushers[key] = flusher
-            flusher.start()
+    if config.unmet_demand_flush_seconds > 0:
+        _flushers.get(config)

@@ -13,7 +13,6 @@ first request.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from locator.es import index_name, make_client
 from locator.metrics import record_reservation
 from locator.notifications import deliveries
 from locator.notifications.pool import SenderPool
+from locator.process import PerProcess
 from locator.reports.flush import flush_pending
 from locator.reports.misses import record_expired
 from locator.reservations import events, queries, service, states, webhooks
@@ -165,19 +165,16 @@ class BackgroundWorker:
             time.sleep(self.config.reservation_sweep_seconds)
 
 
-_lock = threading.Lock()
-_workers: dict[tuple[int, str, str], BackgroundWorker] = {}
+def _started(config: Config) -> BackgroundWorker:
+    worker = BackgroundWorker(config)
+    worker.start()
+    return worker
+
+
+_workers: PerProcess[BackgroundWorker] = PerProcess(_started)
 
 
 def ensure_background_worker(config: Config) -> None:
     """Start this process's worker for this deployment once (not when disabled)."""
-    if config.reservation_sweep_seconds <= 0:
-        return
-    key = (os.getpid(), config.es_url, config.index_prefix)  # a fork needs its own thread
-    if key in _workers:
-        return
-    with _lock:
-        if key not in _workers:
-            worker = BackgroundWorker(config)
-            _workers[key] = worker
-            worker.start()
+    if config.reservation_sweep_seconds > 0:
+        _workers.get(config)

@@ -10,7 +10,6 @@ loads (the indexer) do not go through here: they build and swap whole indices.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 
@@ -18,6 +17,7 @@ from elasticsearch import NotFoundError
 
 from locator.config import Config
 from locator.es import index_name, make_client
+from locator.process import PerProcess
 
 DELAY = 0.2
 log = logging.getLogger(__name__)
@@ -56,15 +56,9 @@ class Refresher:
                 log.warning("stock refresh failed: %s", type(exc).__name__)
 
 
-_refreshers: dict[tuple[int, str, str], Refresher] = {}
-_lock = threading.Lock()
+_refreshers: PerProcess[Refresher] = PerProcess(Refresher)
 
 
 def request_refresh(config: Config) -> None:
     """Refresh the stock index soon (this process's refresher, created on first use)."""
-    key = (os.getpid(), config.es_url, config.index_prefix)  # a fork needs its own thread
-    refresher = _refreshers.get(key)
-    if refresher is None:
-        with _lock:
-            refresher = _refreshers.setdefault(key, Refresher(config))
-    refresher.request()
+    _refreshers.get(config).request()
