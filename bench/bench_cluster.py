@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import http.client
 import json
 import os
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +31,7 @@ from bench.bench_search import (
     load_products,
     load_stores,
     run_load,
+    start_api,
 )
 from locator import indices
 from locator.config import Config
@@ -45,25 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "bench-cluster"
 
 
-def _start_api(config: Config, port: int, log_path: Path) -> subprocess.Popen:
-    env = {**os.environ, "INDEX_PREFIX": config.index_prefix, "PORT": str(port), "HOST": "127.0.0.1",
-           "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING", "ES_PORT": str(config.es_port)}
-    env.pop("ELASTICSEARCH_URL", None)
-    if config.elasticsearch_url:
-        env["ELASTICSEARCH_URL"] = config.elasticsearch_url
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                                "wsgi:app"], cwd=ROOT, env=env, stdout=log_path.open("wb"),
-                               stderr=subprocess.STDOUT)
-    for _ in range(200):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()[-2000:]}")
 
 
 def _load(config: Config, stores: list[dict], products: list[dict]) -> None:
@@ -90,7 +69,7 @@ def _layout(config: Config) -> str:
 def _measure(name: str, config: Config, stores, products, args) -> list[dict]:
     log_path = ROOT / "bench" / "results" / f"gunicorn-cluster-{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    server = _start_api(config, args.api_port, log_path)
+    server = start_api(config, args.api_port, log_path)
     runs = []
     try:
         api_calls, raw_calls = calls_for("availability", config, stores, products, 20_000)

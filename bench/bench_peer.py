@@ -49,6 +49,7 @@ from bench.bench_search import (
     _proc_cpu,
     calls_for,
     start_api,
+    start_gunicorn,
 )
 from locator import indices
 from locator.config import Config
@@ -189,20 +190,7 @@ def load_both(es, config: Config, work: Path, stores: list[dict], products: list
 def start_peer(port: int, log_path: Path) -> subprocess.Popen:
     env = {**os.environ, "PEER_DSN": DSN, "PORT": str(port), "HOST": "127.0.0.1",
            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING")}
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                                "bench.peer.wsgi:app"], cwd=ROOT, env=env, stdout=log_path.open("wb"),
-                               stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"peer gunicorn did not start:\n{log_path.read_text()[-2000:]}")
+    return start_gunicorn("bench.peer.wsgi:app", env, port, log_path)
 
 
 def stop(process: subprocess.Popen | None) -> None:

@@ -355,14 +355,10 @@ def cpu_share(before: dict[str, float], after: dict[str, float], seconds: float)
 
 # --- orchestration -------------------------------------------------------------------------
 
-def start_api(config: Config, port: int, log_path: Path) -> subprocess.Popen:
-    env = {**os.environ, "ES_PORT": str(config.es_port), "INDEX_PREFIX": config.index_prefix,
-           "PORT": str(port), "HOST": "127.0.0.1", "RATELIMIT_ENABLED": "false",
-           "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING")}
-    env.pop("ELASTICSEARCH_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                                "wsgi:app"], cwd=ROOT, env=env, stdout=log_path.open("wb"),
-                               stderr=subprocess.STDOUT)
+def start_gunicorn(app: str, env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    """Serve `app` with gunicorn.conf.py as shipped; return once /healthz answers 200."""
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
+                               cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -373,7 +369,18 @@ def start_api(config: Config, port: int, log_path: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()[-2000:]}")
+    raise RuntimeError(f"gunicorn ({app}) did not start:\n{log_path.read_text()[-2000:]}")
+
+
+def start_api(config: Config, port: int, log_path: Path) -> subprocess.Popen:
+    """Serve this service on `config`'s cluster, rate limits off."""
+    env = {**os.environ, "ES_PORT": str(config.es_port), "INDEX_PREFIX": config.index_prefix,
+           "PORT": str(port), "HOST": "127.0.0.1", "RATELIMIT_ENABLED": "false",
+           "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING")}
+    env.pop("ELASTICSEARCH_URL", None)
+    if config.elasticsearch_url:
+        env["ELASTICSEARCH_URL"] = config.elasticsearch_url
+    return start_gunicorn("wsgi:app", env, port, log_path)
 
 
 def main(argv: list[str] | None = None) -> int:
