@@ -7,8 +7,8 @@ silently undo each other). The previous index is kept for `locator index rollbac
 are deleted. A failed build is deleted while the live index keeps serving; an index that an alias
 points at is never deleted (after a swap that timed out, the build may be the live index).
 
-Stock has one index per tenant (`<prefix>-stock.<tenant>`), also read through `<prefix>-stock`:
-its swaps move both aliases at once.
+Stores, products and stock have one index per tenant (`<prefix>-stores.<tenant>` …), also read
+through `<prefix>-stores` …: their swaps move both aliases at once, and touch no other tenant.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def versions(es: Elasticsearch, alias: str) -> list[str]:
 
 
 def serving_alias(config: Config, kind: str, tenant: str) -> str:
-    """Return the alias a full load of `kind` for `tenant` replaces (a tenant's own, for stock)."""
+    """Return the alias a full load of `kind` for `tenant` replaces (the tenant's own, per-tenant kinds)."""
     if kind in indices.TENANT_KINDS:
         return indices.tenant_alias(config, kind, tenant)
     return index_name(config, kind)

@@ -7,6 +7,13 @@ documents follow in the same command (`indexer.follow`).
 A store is removed by a row with `status=removed` (any load), or, in a `--full` load, by being
 absent from the file. A store whose row is rejected in a full load is NOT removed: its live
 document is carried over unchanged, so one typo never wipes a store and its stock.
+
+Each tenant has its own stores and products index (`<prefix>-stores.<tenant>`): a full load reads
+the tenant's live index, builds a new one from the file (plus the rejected rows' live documents)
+and swaps the tenant's alias and the shared read alias in one call. No other tenant's document is
+read, copied or rewritten, so two tenants' full loads run at the same time. The race left: an
+incremental load of the same tenant that writes while its full load runs is lost at the swap
+(the build never sees it), and a second full load of the same tenant is refused at the swap.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from indexer.bulk import BulkSender, action_line, source_line
 from indexer.context import EmptyLoad, LoadContext, Row, Writer
 from indexer.documents import EXACT, product_document, same_content, store_document
 from indexer.timezones import TimezoneError, resolve_zone
+from locator import indices
 from locator.es import index_name
 from locator.geocoding.geocoder import GeocoderUnavailable, get_geocoder
 from locator.mappings import entity_id
@@ -32,8 +40,9 @@ class CatalogueWriter(Writer):
 
     def __init__(self, ctx: LoadContext) -> None:
         super().__init__(ctx)
-        self.alias = index_name(ctx.config, self.kind)
         self.tenant = ctx.options.tenant
+        self.alias = indices.tenant_alias(ctx.config, self.kind, self.tenant)
+        self.readers = index_name(ctx.config, self.kind)
         self.stamp = datetime.now(UTC).isoformat()
         self.live: str | None = None
         self.build: str | None = None
@@ -46,15 +55,13 @@ class CatalogueWriter(Writer):
 
     def begin(self) -> None:
         es = self.ctx.es
+        indices.ensure_tenant_index(es, self.ctx.config, self.kind, self.tenant)
         self.live = aliases.live_index(es, self.alias)
         # The tenant's current documents: to count unchanged rows and to see what moved.
-        for hit in aliases.scan(es, self.alias, {"term": {"tenant": self.tenant}}):
+        for hit in aliases.scan(es, self.alias, {"match_all": {}}):
             self.old[hit["_source"][self.key]] = hit["_source"]
         if self.ctx.options.full:
             self.build = aliases.create_build(es, self.ctx.config, self.kind, self.tenant)
-            if self.live:
-                aliases.copy_docs(es, self.live, self.build,
-                                  {"bool": {"must_not": {"term": {"tenant": self.tenant}}}})
 
     def rejected(self, data: dict) -> None:
         value = data.get(self.key)
@@ -123,10 +130,9 @@ class CatalogueWriter(Writer):
         if kept:
             summary.notes.append(f"{len(kept)} rejected {self.kind} kept their current document")
         aliases.finish_build(es, self.ctx.config, self.kind, self.tenant, self.build)
-        self._catch_up()
         aliases.swap(es, self.alias, self.live, self.build,
                      meta={"loaded_at": datetime.now(UTC).isoformat(), "tenant": self.tenant,
-                           "source": str(self.ctx.source.path)})
+                           "source": str(self.ctx.source.path)}, readers=self.readers)
         self.build = None
         aliases.prune_quietly(es, self.alias, self.live, summary.notes)
         self.follow(removed | {k for k in self.old if k not in self.written and k not in kept})
@@ -144,14 +150,6 @@ class CatalogueWriter(Writer):
                 lines += [action_line("index", self.build, entity_id(self.tenant, key)),
                           source_line(self.old[key])]
             self.ctx.es.bulk(operations="\n".join(lines) + "\n")
-
-    def _catch_up(self) -> None:
-        # Other tenants' writes made while this load ran reach the new index before the swap.
-        if self.live:
-            self.ctx.es.indices.refresh(index=self.live)
-            aliases.copy_docs(self.ctx.es, self.live, self.build, {"bool": {
-                "must_not": {"term": {"tenant": self.tenant}},
-                "filter": {"range": {"updated_at": {"gte": self.stamp}}}}})
 
     # -- per kind ------------------------------------------------------------------------------
 

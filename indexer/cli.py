@@ -133,7 +133,8 @@ def stock(cli: CliContext, file: Path, **kwargs) -> None:
 
 @index.command("rollback")
 @click.argument("kind", type=click.Choice(["stores", "products", "stock"]))
-@click.option("--tenant", default=None, help="Whose stock load to undo (stock is kept per tenant).")
+@click.option("--tenant", default=None,
+              help="Whose full load to undo (stores, products and stock are kept per tenant).")
 @pass_context
 def rollback_command(cli: CliContext, kind: str, tenant: str | None) -> None:
     """Serve the index the last full load of KIND replaced (holds and newer counts are kept)."""

@@ -11,7 +11,7 @@ from elasticsearch import helpers
 from indexer import demo as demo_data
 from indexer.context import LoadOptions
 from indexer.loader import load_file
-from locator import indices, stockmigration
+from locator import indices, tenantsplit
 from locator.cli.common import CliContext, pass_context
 from locator.errors import NotFound
 from locator.es import index_name
@@ -66,7 +66,7 @@ def demo_loaded(cli: CliContext) -> bool:
 @pass_context
 def load(cli: CliContext, force: bool) -> None:
     """Set up indices, the demo tenant and keys, and load the demo data unless present."""
-    stockmigration.setup_all(cli.es, cli.config, echo=click.echo)
+    tenantsplit.setup_all(cli.es, cli.config, echo=click.echo)
     ensure_tenant(cli)
     if demo_loaded(cli) and not force:
         ensure_store_key(cli)

@@ -1,7 +1,8 @@
 """`locator index rollback KIND`: serve the previous index again.
 
 The alias moves back to the index the last full load replaced (kept for this). Only that load is
-undone. For stock, which is one index per tenant, `--tenant` names whose load: the current index
+undone. Stores, products and stock are one index per tenant, so `--tenant` names whose load, and
+other tenants' indices are never touched. For stock, the current index
 is write-blocked first (writers wait and write again through the alias), then every document of
 it is merged into the previous index: its holds as they are now (placed, released, collected
 since), and its count unless that count came from the load's own file (`loaded_by`): a count
@@ -43,14 +44,15 @@ class Rollback:
 
 
 class TenantRequired(Exception):
-    """Stock is rolled back one tenant at a time."""
+    """Stores, products and stock are rolled back one tenant at a time."""
 
 
 def rollback(es: Elasticsearch, config: Config, kind: str, tenant: str | None = None) -> Rollback:
-    """Point the alias of `kind` (a tenant's, for stock) back at its previous index."""
-    if kind == "stock" and not tenant:
-        raise TenantRequired("stock is rolled back per tenant: name it with --tenant")
-    alias = aliases.serving_alias(config, kind, tenant or "")
+    """Point the tenant's alias of `kind` back at its previous index."""
+    if not tenant:
+        raise TenantRequired(f"{kind}: rolled back per tenant: name the tenant with --tenant")
+    alias = aliases.serving_alias(config, kind, tenant)
+    readers = index_name(config, kind)
     live = aliases.live_index(es, alias)
     previous = aliases.previous_index(es, alias)
     if live is None or previous is None:
@@ -63,13 +65,13 @@ def rollback(es: Elasticsearch, config: Config, kind: str, tenant: str | None = 
         try:
             aliases.block_writes(es, previous, blocked=False)  # blocked since the load replaced it
             carried = _carry_stock(es, live, previous)
-            aliases.swap(es, alias, live, previous, meta=meta, readers=index_name(config, "stock"))
+            aliases.swap(es, alias, live, previous, meta=meta, readers=readers)
         except BaseException:
             if aliases.live_index(es, alias) == live:
                 aliases.block_writes(es, live, blocked=False)
             raise
     else:
-        aliases.swap(es, alias, live, previous, meta=meta)
+        aliases.swap(es, alias, live, previous, meta=meta, readers=readers)
     moved = deleted = 0
     if kind == "stores":
         moved, deleted = _follow_back(es, config, live, previous)

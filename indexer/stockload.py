@@ -129,15 +129,16 @@ class FullStockWriter(Writer):
 
     def begin(self) -> None:
         es, config = self.ctx.es, self.ctx.config
-        tenant_query = {"term": {"tenant": self.tenant}}
+        indices.ensure_tenant_indices(es, config, self.tenant)
+        stores = indices.tenant_alias(config, "stores", self.tenant)
+        products = indices.tenant_alias(config, "products", self.tenant)
         # A stores or products load that just ended may not be searchable yet: its rows count.
-        es.indices.refresh(index=f"{index_name(config, 'stores')},{index_name(config, 'products')}")
-        for hit in aliases.scan(es, index_name(config, "stores"), tenant_query,
+        es.indices.refresh(index=f"{stores},{products}")
+        for hit in aliases.scan(es, stores, {"match_all": {}},
                                 source=["store_id", "location", "status", "services"]):
             self.stores[hit["_source"]["store_id"]] = store_fields(hit["_source"])
-        for hit in aliases.scan(es, index_name(config, "products"), tenant_query, source=["sku"]):
+        for hit in aliases.scan(es, products, {"match_all": {}}, source=["sku"]):
             self.skus.add(hit["_source"]["sku"])
-        indices.ensure_tenant_index(es, config, "stock", self.tenant)
         self.live = aliases.live_index(es, self.alias)
         self.build = aliases.create_build(es, config, "stock", self.tenant)
         if self.live:

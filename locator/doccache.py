@@ -8,7 +8,7 @@ from elasticsearch import Elasticsearch
 
 from locator.cache import MISSING, Cache
 from locator.config import Config
-from locator.es import index_name
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
 
 
@@ -40,7 +40,8 @@ class DocCache:
                 found[key] = source
         if not missing:
             return found
-        docs = es.mget(index=index_name(config, self.kind), ids=[entity_id(tenant, k) for k in missing],
+        docs = es.mget(index=tenant_alias(config, self.kind, tenant),
+                       ids=[entity_id(tenant, k) for k in missing],
                        source_includes=self.source_includes)["docs"]
         for key, doc in zip(missing, docs, strict=True):
             source = doc["_source"] if doc.get("found") else None

@@ -1,9 +1,10 @@
 """Every index the service uses: its kind, mapping and settings; setup behind aliases.
 
-Stock is kept per tenant: `<prefix>-stock.<tenant>` is one tenant's alias (reads and writes by
-id, one index behind it), and `<prefix>-stock` reads every tenant's live stock index at once. So a
-full load of one tenant builds and swaps that tenant's index only, and each tenant's index can
-have its own shard count (`INDEX_SHARDS=1,stock.acme=12`).
+Stores, products and stock are kept per tenant: `<prefix>-stores.<tenant>` is one tenant's alias
+(reads and writes by id, one index behind it: a get through an alias of several indices fails),
+and `<prefix>-stores` reads every tenant's live stores index at once. So a full load of one tenant
+builds and swaps that tenant's index only, and each tenant's index can have its own shard count
+(`INDEX_SHARDS=1,stock.acme=12,stores.acme=2`). `tenant_alias` is the one place that names them.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ MAPPINGS: dict[str, dict] = {
 
 
 # Kinds with one index per tenant; `<prefix>-<kind>` reads them all together.
-TENANT_KINDS = ("stock",)
+TENANT_KINDS = ("stores", "products", "stock")
 # The first index of a tenant: a fixed name, so two processes creating it race harmlessly.
 FIRST_STAMP = "0" * 20
 _known: set[str] = set()  # tenant aliases this process has seen exist
@@ -48,13 +49,28 @@ def index_settings(config: Config, kind: str, tenant: str | None = None) -> dict
 
 
 def tenant_alias(config: Config, kind: str, tenant: str) -> str:
-    """Return the alias of one tenant's index of a per-tenant kind (`<prefix>-stock.<tenant>`)."""
+    """Return the alias of one tenant's index of a per-tenant kind (`<prefix>-stores.<tenant>`).
+
+    Every read or write by id of a store, product or stock document goes through it. Searches
+    through it of a tenant whose index does not exist yet pass `ignore_unavailable` (see
+    `TENANT_SEARCH`): they find nothing, as before the tenant loaded anything.
+    """
     return f"{index_name(config, kind)}.{tenant}"
+
+
+# Search options for a tenant's alias: a tenant with no index yet has nothing, not an error.
+TENANT_SEARCH = {"ignore_unavailable": True}
 
 
 def stock_alias(config: Config, tenant: str) -> str:
     """Return the alias through which one tenant's stock is read and written."""
     return tenant_alias(config, "stock", tenant)
+
+
+def ensure_tenant_indices(es: Elasticsearch, config: Config, tenant: str) -> None:
+    """Create whichever of a tenant's stores, products and stock indices is missing."""
+    for kind in TENANT_KINDS:
+        ensure_tenant_index(es, config, kind, tenant)
 
 
 def ensure_tenant_index(es: Elasticsearch, config: Config, kind: str, tenant: str) -> bool:
@@ -117,17 +133,32 @@ def ensure_shared(es: Elasticsearch, config: Config) -> list[str]:
 
 
 class LayoutOutdated(Exception):
-    """The stock of every tenant is still in one shared index: `locator setup` splits it."""
+    """Stores, products or stock of every tenant are still in one shared index: `locator setup` splits it."""
+
+
+def shared_layout(es: Elasticsearch, config: Config, kind: str) -> list[str]:
+    """Return the indices of the old shared layout (one for every tenant) still behind `<prefix>-<kind>`."""
+    shared = index_name(config, kind)
+    try:
+        found = es.indices.get_alias(name=shared)
+    except NotFoundError:
+        return []
+    return sorted(name for name in found if not name.startswith(shared + "."))
+
+
+def check_layout(es: Elasticsearch, config: Config) -> None:
+    """Raise LayoutOutdated when a per-tenant kind is still served by one index for every tenant."""
+    for kind in TENANT_KINDS:
+        if shared_layout(es, config, kind):
+            raise LayoutOutdated(f"{index_name(config, kind)} still points at the {kind} index shared "
+                                 f"by every tenant: run `locator setup` to split it into one index "
+                                 f"per tenant")
 
 
 def ensure_all(es: Elasticsearch, config: Config) -> list[str]:
     """Create every missing index (idempotent), each tenant's too; return what was created."""
     created = ensure_shared(es, config)
-    shared = index_name(config, "stock")
-    if es.indices.exists_alias(name=shared) and any(
-            not name.startswith(shared + ".") for name in es.indices.get_alias(name=shared)):
-        raise LayoutOutdated(f"{shared} still points at the stock index shared by every tenant: "
-                             f"run `locator setup` to split it into one index per tenant")
+    check_layout(es, config)
     tenants = es.search(index=index_name(config, "tenants"), size=10_000, source=False,
                         query={"match_all": {}})["hits"]["hits"]
     for hit in tenants:
@@ -140,18 +171,19 @@ def ensure_all(es: Elasticsearch, config: Config) -> list[str]:
 
 
 def layout_notes(es: Elasticsearch, config: Config) -> list[str]:
-    """Say which tenant stock indices have another shard count than the configuration asks."""
+    """Say which tenant indices have another shard count than the configuration asks."""
     notes = []
-    shared = index_name(config, "stock")
-    if not es.indices.exists_alias(name=shared):
-        return notes
-    for name, value in es.indices.get_settings(index=shared, name="index.number_of_shards").items():
-        tenant = name[len(shared) + 1:].rsplit("-", 1)[0]
-        have = int(value["settings"]["index"]["number_of_shards"])
-        want = config.shards("stock", tenant)
-        if have != want:
-            notes.append(f"stock of {tenant}: {have} shard(s), INDEX_SHARDS asks {want}; the next "
-                         f"`locator index stock FILE --tenant {tenant} --full` builds it so")
+    for kind in TENANT_KINDS:
+        shared = index_name(config, kind)
+        if not es.indices.exists_alias(name=shared):
+            continue
+        for name, value in es.indices.get_settings(index=shared, name="index.number_of_shards").items():
+            tenant = name[len(shared) + 1:].rsplit("-", 1)[0]
+            have = int(value["settings"]["index"]["number_of_shards"])
+            want = config.shards(kind, tenant)
+            if have != want:
+                notes.append(f"{kind} of {tenant}: {have} shard(s), INDEX_SHARDS asks {want}; the next "
+                             f"`locator index {kind} FILE --tenant {tenant} --full` builds it so")
     return notes
 
 

@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 from elasticsearch import Elasticsearch, helpers
 
 from locator.config import Config
-from locator.es import index_name
-from locator.indices import stock_alias
+from locator.indices import ensure_tenant_indices, stock_alias, tenant_alias
 from locator.mappings import entity_id, stock_id, stock_routing
 
 
@@ -38,11 +37,13 @@ def product_doc(tenant: str, sku: str, **fields) -> dict:
 
 
 def seed(es: Elasticsearch, config: Config, stores: list[dict], products: list[dict]) -> None:
-    """Index store and product documents and make them visible."""
-    actions = [{"_index": index_name(config, "stores"), "_id": entity_id(s["tenant"], s["store_id"]), **s}
-               for s in stores]
-    actions += [{"_index": index_name(config, "products"), "_id": entity_id(p["tenant"], p["sku"]), **p}
-                for p in products]
+    """Index store and product documents, each through its tenant's alias, and make them visible."""
+    for tenant in {d["tenant"] for d in stores + products}:
+        ensure_tenant_indices(es, config, tenant)
+    actions = [{"_index": tenant_alias(config, "stores", s["tenant"]),
+                "_id": entity_id(s["tenant"], s["store_id"]), **s} for s in stores]
+    actions += [{"_index": tenant_alias(config, "products", p["tenant"]),
+                 "_id": entity_id(p["tenant"], p["sku"]), **p} for p in products]
     helpers.bulk(es, actions, refresh=True)
 
 

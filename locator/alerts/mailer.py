@@ -19,7 +19,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from locator.alerts import model, service
 from locator.config import Config
 from locator.errors import NotFound
-from locator.es import index_name
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
 from locator.notifications import deliveries, mail
 from locator.notifications.formatting import language, week_hours
@@ -66,8 +66,8 @@ class OutboxMailer:
 
     def _product_name(self, tenant: str, sku: str) -> str:
         try:
-            doc = self._es.get(index=index_name(self._config, "products"), id=entity_id(tenant, sku),
-                               source_includes=["name"])
+            doc = self._es.get(index=tenant_alias(self._config, "products", tenant),
+                               id=entity_id(tenant, sku), source_includes=["name"])
         except NotFoundError:
             return sku
         return doc["_source"].get("name") or sku
@@ -97,7 +97,7 @@ class OutboxMailer:
         """Queue the back-in-stock email: the store, its address and hours, the product page."""
         lang = language(alert.get("lang"))
         try:
-            store = self._es.get(index=index_name(self._config, "stores"),
+            store = self._es.get(index=tenant_alias(self._config, "stores", alert["tenant"]),
                                  id=entity_id(alert["tenant"], store_id),
                                  source_includes=STORE_FIELDS)["_source"]
         except NotFoundError:

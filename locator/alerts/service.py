@@ -18,6 +18,7 @@ from locator.config import Config
 from locator.errors import Conflict, NotFound, Unprocessable
 from locator.es import index_name
 from locator.geo import Point
+from locator.indices import TENANT_SEARCH, tenant_alias
 from locator.mappings import entity_id
 from locator.stores.queries import StoreSearch, store_search_body
 from locator.tenants.service import Tenant
@@ -51,14 +52,15 @@ def public(doc: dict, now: datetime) -> dict:
 def _stores(es: Elasticsearch, config: Config, tenant: str, req: AlertRequest) -> list[str]:
     if req.store_id is not None:
         try:
-            es.get(index=index_name(config, "stores"), id=entity_id(tenant, req.store_id), source=False)
+            es.get(index=tenant_alias(config, "stores", tenant), id=entity_id(tenant, req.store_id),
+                   source=False)
         except NotFoundError as exc:
             raise Unprocessable(f"Unknown store_id {req.store_id!r}.",
                                 errors={"store_id": [f"Unknown store {req.store_id!r}."]}) from exc
         return [req.store_id]
     body = store_search_body(StoreSearch(tenant=tenant, point=req.point, radius_km=req.radius_km),
                              model.MAX_STORES)
-    hits = es.search(index=index_name(config, "stores"), **body)["hits"]["hits"]
+    hits = es.search(index=tenant_alias(config, "stores", tenant), **TENANT_SEARCH, **body)["hits"]["hits"]
     if not hits:
         raise Unprocessable(f"No store within {req.radius_km:g} km: nothing could end this alert.",
                             errors={"radius_km": ["No store within this radius."]})
@@ -71,7 +73,8 @@ def create(es: Elasticsearch, config: Config, tenant: Tenant, req: AlertRequest,
 
     A repeat while the same alert is open returns it unchanged (created False, no new email).
     """
-    if not es.exists(index=index_name(config, "products"), id=entity_id(tenant.tenant, req.sku)):
+    products = tenant_alias(config, "products", tenant.tenant)
+    if not es.exists(index=products, id=entity_id(tenant.tenant, req.sku)):
         raise Unprocessable(f"Unknown sku {req.sku!r}.", errors={"sku": [f"Unknown sku {req.sku!r}."]})
     store_ids = _stores(es, config, tenant.tenant, req)
     aid = model.alert_id(tenant.tenant, req.email, req.sku, store_ids)

@@ -23,9 +23,8 @@ from locator.availability.queries import StockSearch, stock_search_body
 from locator.config import Config
 from locator.doccache import DocCache
 from locator.errors import NotFound
-from locator.es import index_name
 from locator.geo import Point
-from locator.indices import stock_alias
+from locator.indices import stock_alias, tenant_alias
 from locator.mappings import stock_ref
 from locator.stock import model
 from locator.stores import queries as store_queries
@@ -196,7 +195,7 @@ def _fetch_without(ctx: Context, req: AvailabilityRequest, after: list | None, s
     search = StoreSearch(tenant=ctx.tenant, point=req.point, radius_km=req.radius_km,
                          services=req.services)
     body = store_queries.store_search_body(search, size, after)
-    return search_hits(ctx.es, index_name(ctx.config, "stores"), body)
+    return search_hits(ctx.es, tenant_alias(ctx.config, "stores", ctx.tenant), body)
 
 
 def _convert_without(ctx: Context, req: AvailabilityRequest, hits: list[dict]):

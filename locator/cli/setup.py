@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from locator import indices, stockmigration
+from locator import indices, tenantsplit
 from locator.cli.common import CliContext, pass_context
 
 
 @click.command()
 @pass_context
 def setup(cli: CliContext) -> None:
-    """Create every missing index behind its alias (idempotent); migrate the stock layout."""
-    created = stockmigration.setup_all(cli.es, cli.config, echo=click.echo)
+    """Create every missing index behind its alias (idempotent); split old shared indices per tenant."""
+    created = tenantsplit.setup_all(cli.es, cli.config, echo=click.echo)
     for line in indices.layout_notes(cli.es, cli.config):
         click.echo(line)
     click.echo(f"Created: {', '.join(created)}" if created else "All indices exist.")

@@ -9,6 +9,7 @@ from elasticsearch import Elasticsearch
 from locator.config import Config
 from locator.desk.queries import pickup_list_query, product_search_query
 from locator.es import index_name
+from locator.indices import TENANT_SEARCH, tenant_alias
 from locator.mappings import entity_id
 from locator.reservations import service as reservations
 
@@ -34,14 +35,16 @@ def product_names(es: Elasticsearch, config: Config, tenant: str, skus: set[str]
     if not skus:
         return {}
     ids = [entity_id(tenant, sku) for sku in sorted(skus)]
-    found = es.mget(index=index_name(config, "products"), ids=ids, source_includes=["sku", "name"])["docs"]
+    found = es.mget(index=tenant_alias(config, "products", tenant), ids=ids,
+                    source_includes=["sku", "name"])["docs"]
     return {doc["_source"]["sku"]: doc["_source"].get("name") or doc["_source"]["sku"]
             for doc in found if doc.get("found")}
 
 
 def search_products(es: Elasticsearch, config: Config, tenant: str, q: str, limit: int) -> list[dict]:
     """Return the tenant's products matching a sku, a GTIN or words of the name, best first."""
-    hits = es.search(index=index_name(config, "products"), query=product_search_query(tenant, q),
+    hits = es.search(index=tenant_alias(config, "products", tenant), query=product_search_query(tenant, q),
+                     **TENANT_SEARCH,
                      size=limit, source_includes=PRODUCT_FIELDS,
                      sort=["_score", {"sku": "asc"}])["hits"]["hits"]
     return [{name: hit["_source"].get(name) for name in PRODUCT_FIELDS} for hit in hits]

@@ -27,6 +27,7 @@ from elasticsearch import Elasticsearch
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.geo import Point
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
 from locator.process import PerProcess
 from locator.reports.areas import area_of, area_zone, local_day
@@ -79,8 +80,9 @@ def _store_places(es: Elasticsearch, config: Config, counts: Mapping[DemandKey, 
     wanted = sorted({(k.tenant, k.store_id) for k in counts if k.store_id is not None})
     if not wanted:
         return {}
-    docs = es.mget(index=index_name(config, "stores"), ids=[entity_id(t, s) for t, s in wanted],
-                   source_includes=["location", "timezone"])["docs"]
+    # Counts of several tenants: one mget, each store read through its tenant's alias.
+    refs = [{"_index": tenant_alias(config, "stores", t), "_id": entity_id(t, s)} for t, s in wanted]
+    docs = es.mget(docs=refs, source_includes=["location", "timezone"])["docs"]
     places = {}
     for ident, doc in zip(wanted, docs, strict=True):
         source = doc.get("_source") if doc.get("found") else None

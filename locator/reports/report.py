@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch
 from locator import geo
 from locator.config import Config
 from locator.es import index_name
+from locator.indices import TENANT_SEARCH, tenant_alias
 from locator.mappings import entity_id
 from locator.reports import queries
 from locator.reports.areas import H3_RESOLUTION, area_boundary, area_center
@@ -126,13 +127,13 @@ def nearest_stores(es: Elasticsearch, config: Config, tenant: str,
                    areas: list[str]) -> dict[str, dict | None]:
     """Return the tenant's nearest store to the centre of each area (one msearch per batch)."""
     found: dict[str, dict | None] = {}
-    alias = index_name(config, "stores")
+    alias = tenant_alias(config, "stores", tenant)
     for i in range(0, len(areas), MSEARCH_BATCH):
         batch = areas[i:i + MSEARCH_BATCH]
         searches: list[dict] = []
         for area in batch:
             body = store_search_body(StoreSearch(tenant=tenant, point=area_center(area)), 1)
-            searches += [{"index": alias}, body]
+            searches += [{"index": alias, **TENANT_SEARCH}, body]
         responses = es.msearch(searches=searches)["responses"]
         for area, response in zip(batch, responses, strict=True):
             hits = response.get("hits", {}).get("hits", [])
@@ -150,7 +151,7 @@ def product_names(es: Elasticsearch, config: Config, tenant: str, skus: list[str
     """Return {sku: name} for the skus that are still in the catalogue."""
     if not skus:
         return {}
-    docs = es.mget(index=index_name(config, "products"), ids=[entity_id(tenant, s) for s in skus],
+    docs = es.mget(index=tenant_alias(config, "products", tenant), ids=[entity_id(tenant, s) for s in skus],
                    source_includes=["name"])["docs"]
     return {sku: doc["_source"].get("name", "") for sku, doc in zip(skus, docs, strict=True)
             if doc.get("found")}

@@ -17,6 +17,7 @@ from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
 from locator.config import Config
 from locator.es import index_name
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
 from locator.notifications import deliveries, mail, windows
 from locator.notifications.formatting import language, local_datetime, week_hours
@@ -48,7 +49,7 @@ def delivery_id(rid: str, event: str, channel: str) -> str:
 def store_of(es: Elasticsearch, config: Config, tenant: str, store_id: str) -> dict:
     """Return what messages say about a store ({} when it is gone)."""
     try:
-        return es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id),
+        return es.get(index=tenant_alias(config, "stores", tenant), id=entity_id(tenant, store_id),
                       source_includes=STORE_FIELDS)["_source"]
     except NotFoundError:
         return {}
@@ -145,6 +146,6 @@ def context(es: Elasticsearch, config: Config, tenant: Tenant, doc: dict, store:
 
 
 def _product_names(es: Elasticsearch, config: Config, tenant: str, skus: list[str]) -> dict[str, str]:
-    found = es.mget(index=index_name(config, "products"), ids=[entity_id(tenant, s) for s in skus],
+    found = es.mget(index=tenant_alias(config, "products", tenant), ids=[entity_id(tenant, s) for s in skus],
                     source_includes=["sku", "name"])["docs"]
     return {d["_source"]["sku"]: d["_source"]["name"] for d in found if d.get("found")}

@@ -29,6 +29,7 @@ from locator.alerts.mailer import notify_released
 from locator.config import Config
 from locator.errors import NotFound, Unprocessable
 from locator.es import index_name
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
 from locator.notifications.windows import reminder_time
 from locator.reservations import codes, events, holds, states
@@ -122,7 +123,7 @@ def _alias(config: Config) -> str:
 
 def _check_store(es: Elasticsearch, config: Config, tenant: str, store_id: str) -> dict:
     try:
-        store = es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id),
+        store = es.get(index=tenant_alias(config, "stores", tenant), id=entity_id(tenant, store_id),
                        source_includes=["status", "timezone"])["_source"]
     except NotFoundError as exc:
         raise Unprocessable(f"Unknown store_id {store_id!r}.",

@@ -7,7 +7,6 @@ import re
 from flask import current_app, request
 
 from locator.errors import NotFound, Unauthorized, ValidationFailed
-from locator.es import index_name
 from locator.http.apidoc import ServiceBlueprint
 from locator.http.auth import (
     current_key,
@@ -17,6 +16,7 @@ from locator.http.auth import (
     require_visible_reservation,
 )
 from locator.http.es import get_es
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
 from locator.metrics import record_reservation
 from locator.reports import views as unmet
@@ -79,8 +79,8 @@ def _authorized(rid: str, token: str | None) -> dict:
 def _managed_store(store_id: str) -> None:
     """Check that the store is this tenant's (else 404) and that the key may manage it (else 403)."""
     # Another tenant's store (or none) is a 404 like any other object, not an empty list.
-    if not get_es().exists(index=index_name(_config(), "stores"),
-                           id=entity_id(current_tenant().tenant, store_id)):
+    tenant = current_tenant().tenant
+    if not get_es().exists(index=tenant_alias(_config(), "stores", tenant), id=entity_id(tenant, store_id)):
         raise NotFound(f"No store {store_id!r}.")
     require_store_scope(store_id)
 

@@ -17,7 +17,6 @@ from elasticsearch import Elasticsearch
 
 from locator import indices
 from locator.config import Config
-from locator.es import index_name
 from locator.mappings import entity_id, stock_id, stock_ref, stock_routing
 from locator.stock import model
 
@@ -79,14 +78,14 @@ def _lookup_catalogue(
 ) -> None:
     missing_stores = sorted({r.store_id for r in rows} - cache.stores.keys())
     if missing_stores:
-        docs = es.mget(index=index_name(config, "stores"),
+        docs = es.mget(index=indices.tenant_alias(config, "stores", tenant),
                        ids=[entity_id(tenant, s) for s in missing_stores],
                        source_includes=["location", "status", "services"])["docs"]
         for store_id, doc in zip(missing_stores, docs, strict=True):
             cache.stores[store_id] = doc["_source"] if doc.get("found") else None
     missing_skus = sorted({r.sku for r in rows} - cache.products.keys())
     if missing_skus:
-        docs = es.mget(index=index_name(config, "products"),
+        docs = es.mget(index=indices.tenant_alias(config, "products", tenant),
                        ids=[entity_id(tenant, s) for s in missing_skus], source=False)["docs"]
         for sku, doc in zip(missing_skus, docs, strict=True):
             cache.products[sku] = bool(doc.get("found"))

@@ -11,8 +11,8 @@ from elasticsearch import Elasticsearch, NotFoundError
 from locator import geo, listing
 from locator.config import Config
 from locator.errors import NotFound
-from locator.es import index_name
 from locator.geo import Point
+from locator.indices import TENANT_SEARCH, tenant_alias
 from locator.mappings import entity_id
 from locator.stores import hours, queries
 from locator.stores.queries import StoreSearch
@@ -34,7 +34,7 @@ class Page:
 
 def search_hits(es: Elasticsearch, index: str, body: dict) -> list[dict]:
     """Run a search and return its hits (each with `_source` and `sort` only)."""
-    response = es.search(index=index, filter_path=listing.HITS_FILTER_PATH, **body)
+    response = es.search(index=index, filter_path=listing.HITS_FILTER_PATH, **TENANT_SEARCH, **body)
     return response.get("hits", {}).get("hits", [])
 
 
@@ -83,7 +83,7 @@ def search_stores(
     """Return one page of stores matching `search`, nearest first (ties by store id)."""
     point = queries.reference_point(search)
     search_after, _phase = listing.decode_cursor(cursor, listing.DISTANCE if point else listing.TEXT)
-    index = index_name(config, "stores")
+    index = tenant_alias(config, "stores", search.tenant)
     results: list[dict] = []
     last_sort: list | None = None
     scanned = 0
@@ -112,7 +112,7 @@ def get_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, now
               point: Point | None = None) -> dict:
     """Return one store's summary, or raise NotFound."""
     try:
-        doc = es.get(index=index_name(config, "stores"), id=entity_id(tenant, store_id),
+        doc = es.get(index=tenant_alias(config, "stores", tenant), id=entity_id(tenant, store_id),
                      source_includes=queries.STORE_SOURCE)
     except NotFoundError as exc:
         raise NotFound(f"No store {store_id!r}.") from exc

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from locator.config import Config
-from locator.es import index_name
+from locator.indices import TENANT_SEARCH, tenant_alias
 from locator.mappings import entity_id
 
 # More changed stores than this in one refresh: reading the whole table is cheaper.
@@ -65,7 +65,8 @@ class StoreTable:
             else:
                 found[key] = store
         if missing:
-            docs = es.mget(index=index_name(config, "stores"), ids=[entity_id(tenant, k) for k in missing],
+            docs = es.mget(index=tenant_alias(config, "stores", tenant),
+                           ids=[entity_id(tenant, k) for k in missing],
                            source_includes=self.source_includes)["docs"]
             for key, doc in zip(missing, docs, strict=True):
                 if doc.get("found"):
@@ -89,12 +90,12 @@ class StoreTable:
         return self._tenants[tenant]
 
     def _load(self, es: Elasticsearch, config: Config, tenant: str) -> _Tenant:
-        alias = index_name(config, "stores")
+        alias = tenant_alias(config, "stores", tenant)
         index = _concrete(es, alias)
         stores: dict[str, dict] = {}
         for hit in helpers.scan(es, index=alias, query={"query": {"term": {"tenant": tenant}},
                                                         "sort": ["_doc"]},
-                                _source=self.source_includes, size=2000):
+                                _source=self.source_includes, size=2000, **TENANT_SEARCH):
             stores[hit["_source"]["store_id"]] = hit["_source"]
         newest = max((s.get("updated_at") or "" for s in stores.values()), default="")
         now = self._clock()
@@ -102,7 +103,7 @@ class StoreTable:
 
     def _refresh(self, es: Elasticsearch, config: Config, tenant: str, table: _Tenant,
                  now: float) -> None:
-        alias = index_name(config, "stores")
+        alias = tenant_alias(config, "stores", tenant)
         if now - table.loaded_at >= self.reload_seconds or _concrete(es, alias) != table.index:
             self._tenants[tenant] = self._load(es, config, tenant)
             return
@@ -110,7 +111,7 @@ class StoreTable:
         if table.newest:
             query["bool"]["filter"].append({"range": {"updated_at": {
                 "gte": f"{table.newest}||-{int(self.overlap_seconds)}s"}}})
-        hits = es.search(index=alias, query=query, size=MAX_CHANGES + 1,
+        hits = es.search(index=alias, query=query, size=MAX_CHANGES + 1, **TENANT_SEARCH,
                          source_includes=self.source_includes)["hits"]["hits"]
         if len(hits) > MAX_CHANGES:
             self._tenants[tenant] = self._load(es, config, tenant)

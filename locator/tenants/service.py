@@ -124,7 +124,7 @@ def create_tenant(
         )
     except ConflictError as exc:
         raise Conflict(f"tenant {tenant!r} exists already") from exc
-    indices.ensure_tenant_index(es, config, "stock", tenant)
+    indices.ensure_tenant_indices(es, config, tenant)
     return Tenant(tenant, name, settings)
 
 
@@ -204,7 +204,8 @@ def create_key(
         raise ValidationFailed("a store key needs --store (and only a store key has one)")
     origins = tuple(dict.fromkeys(normalize_origin(o) for o in origins))
     get_tenant(es, config, tenant)
-    if store_id and not es.exists(index=index_name(config, "stores"), id=entity_id(tenant, store_id)):
+    if store_id and not es.exists(index=indices.tenant_alias(config, "stores", tenant),
+                                  id=entity_id(tenant, store_id)):
         raise NotFound(f"tenant {tenant!r} has no store {store_id!r}")
     plaintext = plaintext or f"{KEY_KINDS[kind]}_{secrets.token_urlsafe(24)}"
     key_id = hash_key(plaintext)

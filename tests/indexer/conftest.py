@@ -9,7 +9,7 @@ import pytest
 from indexer.context import LoadOptions, Summary
 from indexer.loader import load_file
 from locator.es import index_name
-from locator.indices import stock_alias
+from locator.indices import stock_alias, tenant_alias
 from locator.mappings import entity_id, stock_id, stock_routing
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -25,14 +25,14 @@ def load(es, config, tmp_path):
         options.setdefault("rejects_path", tmp_path / f"{Path(path).stem}.rejects")
         summary = load_file(es, config, kind, path, LoadOptions(tenant=tenant, progress=False, **options),
                             echo=messages.append)
-        es.indices.refresh(index=index_name(config, kind))
+        es.indices.refresh(index=index_name(config, kind), ignore_unavailable=True)
         return summary, messages
 
     return run
 
 
 def get_store(es, config, tenant: str, store_id: str) -> dict | None:
-    found = es.options(ignore_status=404).get(index=index_name(config, "stores"),
+    found = es.options(ignore_status=404).get(index=tenant_alias(config, "stores", tenant),
                                               id=entity_id(tenant, store_id))
     return found["_source"] if found.get("found") else None
 
