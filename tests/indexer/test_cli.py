@@ -55,7 +55,9 @@ def test_stock_feed_with_explicit_as_of_and_rollback_command(runner, tenant, tmp
     result = invoke(runner, "products", SAMPLES / "products.csv", "--tenant", tenant.id, "--full")
     assert result.exit_code == 0 and "full load (alias swapped)" in result.output
     result = runner.invoke(main, ["index", "rollback", "products"])
-    assert result.exit_code == 0 and "now serving" in result.output
+    assert result.exit_code == 1 and "--tenant" in result.output  # kept per tenant, like stock
+    result = runner.invoke(main, ["index", "rollback", "products", "--tenant", tenant.id])
+    assert result.exit_code == 0 and f"products.{tenant.id}-00000000000000000000" in result.output
 
 
 def test_stock_is_rolled_back_per_tenant(runner, tenant, tmp_path):

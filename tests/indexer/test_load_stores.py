@@ -7,7 +7,7 @@ import pytest
 from indexer import aliases
 from indexer.context import EmptyLoad
 from indexer.rollback import NothingToRollBack, rollback
-from locator.es import index_name
+from locator.indices import tenant_alias
 from tests.conftest import make_tenant
 from tests.indexer.conftest import SAMPLES, count, get_stock, get_store
 
@@ -129,7 +129,7 @@ def test_full_load_swaps_the_alias_keeps_the_previous_index_and_other_tenants(es
     load("stores", SAMPLES / "stores.csv", other.id)
     load("stores", SAMPLES / "stores.csv", tenant.id)
     _stock_for(es, config, tenant, load, tmp_path, ["P01,SKU-1,5", "T01,SKU-1,1", "M01,SKU-1,1"])
-    alias = index_name(config, "stores")
+    alias = tenant_alias(config, "stores", tenant.id)
     before = aliases.live_index(es, alias)
     smaller = tmp_path / "smaller.csv"
     smaller.write_text("store_id,name,city,country,lat,lon,timezone\n"
@@ -148,7 +148,7 @@ def test_full_load_swaps_the_alias_keeps_the_previous_index_and_other_tenants(es
     settings = es.indices.get_settings(index=after)[after]["settings"]["index"]
     assert settings["number_of_replicas"] == "0" and "refresh_interval" not in settings
 
-    done = rollback(es, config, "stores")
+    done = rollback(es, config, "stores", tenant.id)
     assert (done.from_index, done.to_index) == (after, before)
     assert aliases.live_index(es, alias) == before
     assert count(es, config, "stores", tenant.id) == 6
@@ -156,7 +156,7 @@ def test_full_load_swaps_the_alias_keeps_the_previous_index_and_other_tenants(es
 
 def test_failed_full_load_deletes_its_index_and_the_live_one_keeps_serving(es, config, tenant, load):
     load("stores", SAMPLES / "stores.csv", tenant.id)
-    alias = index_name(config, "stores")
+    alias = tenant_alias(config, "stores", tenant.id)
     live, kept = aliases.live_index(es, alias), aliases.versions(es, alias)
     summary, _ = load("stores", SAMPLES / "stores_bad.csv", tenant.id, full=True, max_errors=1)
     assert summary.stopped_early and summary.abandoned and not summary.ok
@@ -171,10 +171,10 @@ def test_rollback_without_a_previous_index_is_refused(es, config):
     fresh = config.__class__(**{**config.__dict__, "index_prefix": config.index_prefix + "-norollback"})
     from locator import indices
 
-    indices.ensure_index(es, fresh, "products")
+    indices.ensure_tenant_index(es, fresh, "products", "t1")
     try:
         with pytest.raises(NothingToRollBack):
-            rollback(es, fresh, "products")
+            rollback(es, fresh, "products", "t1")
     finally:
         indices.delete_all(es, fresh)
 
@@ -182,7 +182,7 @@ def test_rollback_without_a_previous_index_is_refused(es, config):
 def test_products_load_with_folded_search_text(es, config, tenant, load):
     summary, _ = load("products", SAMPLES / "products.csv", tenant.id)
     assert summary.indexed == 3
-    doc = es.get(index=index_name(config, "products"), id=f"{tenant.id}\x1fSKU-3")["_source"]
+    doc = es.get(index=tenant_alias(config, "products", tenant.id), id=f"{tenant.id}\x1fSKU-3")["_source"]
     assert doc["search_text"] == "lampe a poser lumiere & co sku-3" and doc["price"] == 24.5
 
 
@@ -192,7 +192,7 @@ def test_a_full_load_that_breaks_midway_deletes_its_index(es, config, tenant, lo
     from indexer.bulk import BulkSender
 
     load("products", SAMPLES / "products.csv", tenant.id)
-    alias = index_name(config, "products")
+    alias = tenant_alias(config, "products", tenant.id)
     live, kept = aliases.live_index(es, alias), aliases.versions(es, alias)
 
     def broken(self, lines):
