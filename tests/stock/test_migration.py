@@ -1,4 +1,4 @@
-"""Upgrading data from the shared stock index: `locator setup` splits it into per-tenant indices."""
+"""Upgrading data from shared stores, products and stock indices: `locator setup` splits them per tenant."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from elasticsearch import helpers
 from locator import indices, mappings
 from locator.cli.main import main
 from locator.es import index_name
-from locator.mappings import stock_id
+from locator.mappings import entity_id, stock_id
 from locator.reservations import holds
 from locator.stock.service import StockRow, apply_stock_batch
 from locator.tenants.settings import TenantSettings
 from tests.conftest import _env_for
-from tests.factories import get_stock_doc, product_doc, seed, store_doc
+from tests.factories import get_stock_doc, product_doc, store_doc
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
 
@@ -34,6 +34,11 @@ def upgraded(es, config):
     es.indices.create(index=f"{shared}-20261101000000000000", mappings=legacy_mapping,
                       settings={"number_of_shards": 1, "number_of_replicas": 0},
                       aliases={shared: {"is_write_index": True}})
+    for kind in ("stores", "products"):  # one index for every tenant, as ensure_index made them
+        es.indices.create(index=f"{index_name(old, kind)}-20261101000000000000",
+                          mappings=indices.MAPPINGS[kind],
+                          settings={"number_of_shards": 1, "number_of_replicas": 0},
+                          aliases={index_name(old, kind): {"is_write_index": True}})
     yield old
     indices.delete_all(es, old)
 
@@ -52,8 +57,11 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
         es.index(index=index_name(upgraded, "tenants"), id=tenant, refresh=True,
                  document={"tenant": tenant, "name": tenant, "settings": TenantSettings().to_dict(),
                            "created_at": T0.isoformat(), "updated_at": T0.isoformat()})
-    seed(es, upgraded, [store_doc(t, "S1", 48.85, 2.35) for t in (a, b)],
-         [product_doc(t, sku) for t in (a, b) for sku in ("A", "B")])
+    # Stores and products as the old versions wrote them: through the shared alias.
+    helpers.bulk(es, [{"_index": index_name(upgraded, "stores"), "_id": entity_id(t, "S1"),
+                       **store_doc(t, "S1", 48.85, 2.35, name=f"Shop of {t}")} for t in (a, b)]
+                 + [{"_index": index_name(upgraded, "products"), "_id": entity_id(t, sku),
+                     **product_doc(t, sku)} for t in (a, b) for sku in ("A", "B")], refresh=True)
     helpers.bulk(es, [_legacy_stock(es, upgraded, a, "A", 4), _legacy_stock(es, upgraded, a, "B", 2),
                       _legacy_stock(es, upgraded, b, "A", 9)], refresh=True)
     with pytest.raises(indices.LayoutOutdated, match="locator setup"):
@@ -62,6 +70,25 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     result = CliRunner(env=_env_for(upgraded)).invoke(main, ["setup"])
     assert result.exit_code == 0, result.output
     assert "Stock split into one index per tenant" in result.output and "delete it" in result.output
+    assert "Stores split into one index per tenant" in result.output
+    assert "Products split into one index per tenant" in result.output
+    for kind in ("stores", "products"):
+        # No document lost; the old index is kept, write-blocked, and no longer served.
+        es.indices.refresh(index=index_name(upgraded, kind))
+        assert es.count(index=index_name(upgraded, kind))["count"] == (2 if kind == "stores" else 4)
+        assert indices.shared_layout(es, upgraded, kind) == []
+        old = f"{index_name(upgraded, kind)}-20261101000000000000"
+        assert es.indices.get_settings(index=old)[old]["settings"]["index"]["blocks"]["write"] == "true"
+        for tenant in (a, b):
+            alias = indices.tenant_alias(upgraded, kind, tenant)
+            assert len(es.indices.get_alias(name=alias)) == 1  # a get by id works through it
+    # Reads by id go through each tenant's own alias, and see only that tenant's documents.
+    for tenant in (a, b):
+        store = es.get(index=indices.tenant_alias(upgraded, "stores", tenant), id=entity_id(tenant, "S1"))
+        assert store["_source"]["name"] == f"Shop of {tenant}"
+        found = es.count(index=indices.tenant_alias(upgraded, "products", tenant))["count"]
+        assert found == 2
+    indices.ensure_all(es, upgraded)  # the layout is current: no LayoutOutdated
 
     assert get_stock_doc(es, upgraded, a, "S1", "A")["_source"]["on_hand"] == 4
     assert get_stock_doc(es, upgraded, b, "S1", "A")["_source"]["on_hand"] == 9
