@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from elasticsearch import helpers
 
-from locator.es import index_name
 from locator.geo import Point
+from locator.indices import ensure_tenant_indices, tenant_alias
 from locator.mappings import entity_id
 from locator.stores.queries import StoreSearch
 from locator.stores.service import search_stores
@@ -82,7 +82,8 @@ DATASETS = {
 
 
 def _index(es, config, tenant: str, stores: list[tuple[str, float, float]]) -> None:
-    alias = index_name(config, "stores")
+    ensure_tenant_indices(es, config, tenant)
+    alias = tenant_alias(config, "stores", tenant)
     actions = ({"_index": alias, "_id": entity_id(tenant, sid), "tenant": tenant, "store_id": sid,
                 "name": sid, "location": {"lat": lat, "lon": lon}, "status": "open",
                 "timezone": "UTC", "opening_hours": "24/7", "services": []}

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import helpers
 
-from locator.es import index_name
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
 from locator.stores.queries import STORE_SOURCE
 from locator.stores.table import StoreTable
@@ -36,8 +36,8 @@ class CountingClient:
 
 
 def _put(es, config, doc) -> None:
-    es.index(index=index_name(config, "stores"), id=entity_id(doc["tenant"], doc["store_id"]),
-             document=doc, refresh=True)
+    es.index(index=tenant_alias(config, "stores", doc["tenant"]),
+             id=entity_id(doc["tenant"], doc["store_id"]), document=doc, refresh=True)
 
 
 def test_loads_every_store_once_then_answers_without_a_round_trip(es, config, tenant):
@@ -83,7 +83,7 @@ def test_an_alias_moved_to_a_new_index_reloads_the_table(es, config, tenant):
     clock = Clock()
     table = StoreTable(STORE_SOURCE, refresh_seconds=5, clock=clock)
     table.get_many(es, config, tenant.id, ["S1"])
-    alias = index_name(config, "stores")
+    alias = tenant_alias(config, "stores", tenant.id)
     old = next(iter(es.indices.get_alias(name=alias)))
     new = f"{alias}-swapped"
     es.indices.create(index=new, mappings=es.indices.get_mapping(index=old)[old]["mappings"])
