@@ -266,12 +266,17 @@ def _release_attempt(es: Elasticsearch, config: Config, doc: dict, attempt: str 
         log.warning("releasing an abandoned attempt's holds failed (%s); left to the sweeper",
                     type(exc).__name__, extra={"reservation_id": doc["reservation_id"]})
     rid = doc["reservation_id"]
-    es.index(index=_alias(config), id=f"{rid}~{attempt}", document={
-        "tenant": doc["tenant"], "reservation_id": rid, "store_id": doc["store_id"],
-        "status": states.PENDING, "items": doc["items"], "customer": None,
-        "created_at": doc["created_at"], "expires_at": doc["expires_at"],
-        "updated_at": datetime.now(UTC).isoformat(), "holds_pending": False, "purged": False,
-        "attempt": attempt})
+    try:
+        es.index(index=_alias(config), id=f"{rid}~{attempt}", document={
+            "tenant": doc["tenant"], "reservation_id": rid, "store_id": doc["store_id"],
+            "status": states.PENDING, "items": doc["items"], "customer": None,
+            "created_at": doc["created_at"], "expires_at": doc["expires_at"],
+            "updated_at": datetime.now(UTC).isoformat(), "holds_pending": False, "purged": False,
+            "attempt": attempt})
+    except Exception as exc:
+        log.error("the repair marker of an abandoned attempt could not be written (%s): its holds "
+                  "count until their hold time ends", type(exc).__name__, extra={"reservation_id": rid})
+        raise
 
 
 def _abandon_quietly(es: Elasticsearch, config: Config, rid: str, mine: dict) -> None:
