@@ -189,3 +189,47 @@ def test_a_collect_that_loses_to_a_cancel_leaves_no_collected_hold(es, config, p
     assert _reservation(es, config, rid)["status"] == states.CANCELLED
     assert _holders(es, config, tenant.id, "A") == []
     assert available(es, config, tenant.id, "A") == 1
+
+
+def test_a_collect_whose_holds_cannot_be_marked_is_refused_and_the_reservation_stays_ready(
+        es, config, no_wait):
+    tenant = make_tenant(es, config)
+    stock_up(es, config, tenant.id, {"A": 1})
+    settings = get_tenant(es, config, tenant.id)
+    rid = service.create(es, config, settings, new_key(), body({"A": 1})).doc["reservation_id"]
+    service.transition(es, config, settings, rid, states.READY_ACTION)
+    index = _blocked(es, config, tenant.id)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - whatever the node's refusal is called
+            service.transition(es, config, settings, rid, states.COLLECT)
+    finally:
+        block_writes(es, index, blocked=False)
+    assert _reservation(es, config, rid)["status"] == states.READY  # the store tries again
+    assert service.transition(es, config, settings, rid, states.COLLECT)["status"] == states.COLLECTED
+    assert stock_doc(es, config, tenant.id, "A")["holds"][0]["collected_at"]
+
+
+def test_one_repair_that_fails_does_not_stop_the_others(es, config, no_wait):
+    stuck, fine = make_tenant(es, config), make_tenant(es, config)
+    rids = {}
+    for tenant in (stuck, fine):
+        stock_up(es, config, tenant.id, {"A": 1})
+        rids[tenant.id] = service.create(es, config, get_tenant(es, config, tenant.id), new_key(),
+                                         body({"A": 1})).doc["reservation_id"]
+    alias = index_name(config, "reservations")
+    # Both cancelled by a process that died before releasing the holds; the stuck one first.
+    for age, tenant in ((10, stuck), (5, fine)):
+        stamp = (datetime.now(UTC) - timedelta(minutes=age)).isoformat()
+        es.update(index=alias, id=rids[tenant.id], refresh=True, doc={
+            "status": "cancelled", "closed_at": stamp, "updated_at": stamp, "holds_pending": True})
+    index = _blocked(es, config, stuck.id)
+    try:
+        sweeper.sweep(es, config)
+    finally:
+        block_writes(es, index, blocked=False)
+    assert _holders(es, config, fine.id, "A") == []
+    assert _reservation(es, config, rids[fine.id])["holds_pending"] is False
+    assert _reservation(es, config, rids[stuck.id])["holds_pending"] is True  # flagged still
+    es.indices.refresh(index=alias)
+    sweeper.sweep(es, config)
+    assert _holders(es, config, stuck.id, "A") == []
