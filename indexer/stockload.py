@@ -209,7 +209,7 @@ class FullStockWriter(Writer):
             else:
                 self._beaten(row.data, previous.data)
         self.replacing = set()
-        again = [doc_id for doc_id in latest if doc_id in self.seen]
+        again = [doc_id for doc_id in latest if self.seen.add(doc_id)]
         if again:
             self.sender.flush()  # the earlier bodies naming these ids are answered before reading
             refs = [stock_ref(self.tenant, latest[i].data["store_id"], latest[i].data["sku"]) for i in again]
@@ -224,8 +224,6 @@ class FullStockWriter(Writer):
                     del latest[doc["_id"]]
                 else:
                     self.replacing.add(doc["_id"])
-        for doc_id in latest:
-            self.seen.add(doc_id)
         return list(latest.values())
 
     def _beaten(self, data: dict, winner: dict) -> None:
