@@ -519,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2) + "\n")
         print(f"\nload average before / after: {report['uptime_before']} / {report['uptime_after']} "
-              f"({os.cpu_count()} CPUs)\nResults written to {out.relative_to(ROOT)}")
+              f"({os.cpu_count()} CPUs)\nResults written to {out}")
     finally:
         servers.stop()
         if not args.keep:

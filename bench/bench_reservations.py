@@ -50,7 +50,7 @@ from elasticsearch import ConflictError, Elasticsearch, helpers  # noqa: E402
 from locator import indices  # noqa: E402
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
-from locator.indices import stock_alias  # noqa: E402
+from locator.indices import stock_alias, tenant_alias  # noqa: E402
 from locator.localnode import LocalNode  # noqa: E402
 from locator.mappings import entity_id, stock_id, stock_ref, stock_routing  # noqa: E402
 from locator.tenants import service as tenants  # noqa: E402
@@ -100,9 +100,9 @@ def load_catalogue(stores: int, products: int) -> tuple[list[dict], list[dict]]:
 
 def seed(es: Elasticsearch, config: Config, stores: list[dict], products: list[dict]) -> None:
     """Write the catalogue and the simulated stock straight to the indices."""
-    actions = [{"_index": index_name(config, "stores"), "_id": entity_id(TENANT, s["store_id"]), **s}
+    actions = [{"_index": tenant_alias(config, "stores", TENANT), "_id": entity_id(TENANT, s["store_id"]), **s}
                for s in stores]
-    actions += [{"_index": index_name(config, "products"), "_id": entity_id(TENANT, p["sku"]), **p}
+    actions += [{"_index": tenant_alias(config, "products", TENANT), "_id": entity_id(TENANT, p["sku"]), **p}
                 for p in products]
     for store in stores:
         for product in products:

@@ -53,7 +53,7 @@ from locator.availability.queries import StockSearch, stock_search_body  # noqa:
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
 from locator.geo import Point  # noqa: E402
-from locator.indices import stock_alias  # noqa: E402
+from locator.indices import stock_alias, tenant_alias  # noqa: E402
 from locator.listing import HITS_FILTER_PATH  # noqa: E402
 from locator.localnode import LocalNode  # noqa: E402
 from locator.mappings import entity_id, stock_id, stock_routing  # noqa: E402
@@ -144,12 +144,12 @@ def index_catalogue(es, config: Config, stores: list[dict], products: list[dict]
                "services": s["services"], "status": "open",
                "search_text": fold(f"{s['name']} {s['city']} {s['postcode']}"), "demo": False,
                "updated_at": stamp}
-        lines += [json.dumps({"index": {"_index": index_name(config, "stores"),
+        lines += [json.dumps({"index": {"_index": tenant_alias(config, "stores", TENANT),
                                         "_id": entity_id(TENANT, s["store_id"])}}), json.dumps(doc)]
     for p in products:
         doc = {"tenant": TENANT, "sku": p["sku"], "name": p["name"], "brand": "", "category": "",
                "search_text": fold(p["name"]), "demo": False, "updated_at": stamp}
-        lines += [json.dumps({"index": {"_index": index_name(config, "products"),
+        lines += [json.dumps({"index": {"_index": tenant_alias(config, "products", TENANT),
                                         "_id": entity_id(TENANT, p["sku"])}}), json.dumps(doc)]
     for start in range(0, len(lines), 10_000):
         _post_bulk(config.es_port, ("\n".join(lines[start:start + 10_000]) + "\n").encode())

@@ -9,8 +9,11 @@ Full (`--full`): the tenant's own stock index is rebuilt with plain bulk request
 swapped in; no other tenant's document is read or written (each tenant has its own index behind
 `<prefix>-stock.<tenant>`). The same rules hold:
 
-- within the file, the latest `as_of` of a (store, sku) wins: documents carry `as_of` as an
-  external version (`version_type=external_gte`), so an older row meets a conflict and is stale;
+- within the file, the latest `as_of` of a (store, sku) wins and, among rows of the same
+  `as_of`, the last one: decided before sending (within a batch, and against earlier batches by
+  reading back what they wrote once their bodies are answered), so the bulk threads' order never
+  matters; a beaten row is stale, or unchanged when it repeats the winning count exactly.
+  Documents also carry `as_of` as an external version (`version_type=external_gte`);
 - against the live index, a row older than the live document is stale and the live count is kept,
   and the live document's holds are carried into the new one;
 - live documents whose row was rejected, or that hold active reservations while absent from the
@@ -35,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 from indexer import aliases
 from indexer.bulk import BulkSender, action_line, source_line
 from indexer.context import EmptyLoad, LoadContext, Row, Writer
+from indexer.seen import SeenKeys
 from locator import indices
 from locator.alerts.mailer import notify_crossed
 from locator.alerts.model import came_back, crossed_zero
@@ -50,6 +54,7 @@ STORE_COPY = ("location", "store_status", "services")
 # How far before a catch-up pass's start its successor looks again (writers' clocks and stamps).
 CLOCK_MARGIN = timedelta(seconds=120)
 ALERT_CHECK_BATCH = 500  # (store, sku) rows per mget when a full load checks what came back
+REPLACES = "replaces"  # a row that replaces an earlier row's count in the new index: that one is stale
 _OUTCOME_FIELD = {"unknown store_id": "store_id", "unknown sku": "sku"}
 
 
@@ -126,6 +131,8 @@ class FullStockWriter(Writer):
         # Rows that were unavailable in the live index and available in the file: checked
         # again after the swap (a later row or a catch-up may have changed them), then matched.
         self.came_back: set[tuple[str, str]] = set()
+        self.seen = SeenKeys()  # the ids this load has sent
+        self.replacing: set[str] = set()  # ids of this batch that replace an earlier row's count
 
     def begin(self) -> None:
         es, config = self.ctx.es, self.ctx.config
@@ -160,6 +167,7 @@ class FullStockWriter(Writer):
                 self._reject(row, "sku", f"unknown sku {data['sku']!r}")
             else:
                 accepted.append(row)
+        accepted = self._latest_rows(accepted)
         live_docs: dict[str, dict] = {}
         if self.has_live and accepted:
             refs = [stock_ref(self.tenant, r.data["store_id"], r.data["sku"]) for r in accepted]
@@ -173,6 +181,8 @@ class FullStockWriter(Writer):
             doc_id = stock_id(self.tenant, data["store_id"], data["sku"])
             live = live_docs.get(doc_id)
             doc, outcome = self._document(data, live, now)
+            if doc_id in self.replacing:
+                outcome = REPLACES
             crossed = crossed_zero(live, doc, self.safety_stock, now)
             version = _millis(model.parse_time(doc["as_of"]))
             lines += [action_line("index", self.build, doc_id, routing=stock_routing(data["sku"]),
@@ -180,6 +190,49 @@ class FullStockWriter(Writer):
                       source_line(doc)]
             context.append((row, outcome, crossed))
         self.sender.submit(lines, context, self._done)
+
+    def _latest_rows(self, rows: list[Row]) -> list[Row]:
+        """Decide, before sending, between rows of one (store, sku): return the rows to write.
+
+        The latest `as_of` wins and, among rows of the same `as_of`, the last one of the file:
+        within the batch here, and against earlier batches by reading back what they wrote
+        (`seen` tells which ids they had; their bodies are answered first). A beaten row is
+        counted stale, or unchanged when it repeats the winning count exactly.
+        """
+        latest: dict[str, Row] = {}
+        for row in rows:
+            doc_id = stock_id(self.tenant, row.data["store_id"], row.data["sku"])
+            previous = latest.get(doc_id)
+            if previous is None or previous.data["as_of"] <= row.data["as_of"]:
+                if previous is not None:
+                    self._beaten(previous.data, row.data)
+                latest[doc_id] = row
+            else:
+                self._beaten(row.data, previous.data)
+        self.replacing = set()
+        again = [doc_id for doc_id in latest if self.seen.add(doc_id)]
+        if again:
+            self.sender.flush()  # the earlier bodies naming these ids are answered before reading
+            refs = [stock_ref(self.tenant, latest[i].data["store_id"], latest[i].data["sku"]) for i in again]
+            for doc in self.ctx.es.mget(index=self.build, docs=refs)["docs"]:
+                if not doc.get("found"):
+                    continue
+                written, row = doc["_source"], latest[doc["_id"]]
+                as_of = model.parse_time(written["as_of"])
+                if as_of > row.data["as_of"] or (as_of == row.data["as_of"]
+                                                 and written["on_hand"] == row.data["on_hand"]):
+                    self._beaten(row.data, {"as_of": as_of, "on_hand": written["on_hand"]})
+                    del latest[doc["_id"]]
+                else:
+                    self.replacing.add(doc["_id"])
+        return list(latest.values())
+
+    def _beaten(self, data: dict, winner: dict) -> None:
+        self.good += 1
+        if data["as_of"] == winner["as_of"] and data["on_hand"] == winner["on_hand"]:
+            self.ctx.summary.unchanged += 1
+        else:
+            self.ctx.summary.stale += 1
 
     def _document(self, data: dict, live: dict | None, now: datetime) -> tuple[dict, str]:
         merge = model.merge_count(live, data["on_hand"], data["as_of"], now)
@@ -202,8 +255,8 @@ class FullStockWriter(Writer):
                 self.good += 1
                 if crossed:
                     self.came_back.add((row.data["store_id"], row.data["sku"]))
-                if item.get("result") == "updated":
-                    summary.stale += 1  # a later row of the file replaced an earlier, older one
+                if outcome == REPLACES or item.get("result") == "updated":
+                    summary.stale += 1  # a later row of the file replaced an earlier one
                 elif outcome == model.CREATED:
                     summary.indexed += 1
                 elif outcome == model.UPDATED:

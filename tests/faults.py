@@ -46,13 +46,15 @@ class Gate:
         assert self._open.wait(GATE_SECONDS), "the gate was never opened"
 
 
-def gated_client(config: Config, gate: Gate) -> Elasticsearch:
-    """Return a client to the configured node whose request matching `gate` waits at it."""
+def gated_client(config: Config, *gates: Gate) -> Elasticsearch:
+    """Return a client to the configured node whose requests matching `gates` wait at them."""
 
     class GatedNode(TimedNode):
         def perform_request(self, method: str, target: str, *args, **kwargs):  # noqa: ANN002, ANN003
-            if gate.matches(method, target):
-                gate.hold()
+            for gate in gates:
+                if gate.matches(method, target):
+                    gate.hold()
+                    break
             return super().perform_request(method, target, *args, **kwargs)
 
     return Elasticsearch(config.es_url, node_class=GatedNode, request_timeout=GATE_SECONDS * 2)

@@ -10,6 +10,7 @@ cluster run the same code.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from locator.stock import model
 from locator.stock.service import BLOCKED_WAIT_SECONDS, blocked_pause, write_blocked
 
 MAX_CONFLICT_RETRIES = 200
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -175,8 +177,11 @@ def _release_quietly(es: Elasticsearch, config: Config, tenant: str, store_id: s
                      reservation_id: str, skus: list[str], attempt: str | None) -> None:
     try:
         release(es, config, tenant, store_id, reservation_id, skus, attempt)
-    except Exception:  # noqa: BLE001 - the holds expire anyway; the sweeper cleans up
-        pass
+    except Exception as exc:  # noqa: BLE001 - the caller's pending reservation gets them released
+        # The creation is still `pending`: its undo (`service.abandon`), or the sweeper's after
+        # `sweeper.STALE_PENDING`, releases this attempt's holds.
+        log.warning("releasing the holds of a failed creation failed (%s); left to its undo",
+                    type(exc).__name__, extra={"reservation_id": reservation_id})
 
 
 def release(es: Elasticsearch, config: Config, tenant: str, store_id: str, reservation_id: str,

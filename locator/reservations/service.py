@@ -7,9 +7,11 @@ reservation whose holds expire on their own and which the sweeper removes; a ret
 key finds it and finishes or restarts it (after `PENDING_GRACE`: it abandons the old attempt and
 starts again). Every attempt has its own id, stored in the reservation and in each of its holds:
 an attempt undoes only its own holds, and one that was taken over (its compare-and-set on the
-reservation fails) releases what it placed before giving up. Status changes are compare-and-set writes on the
-reservation; the matching change of the holds follows, flagged by `holds_pending` so that the
-sweeper completes it if the process dies in between.
+reservation fails) releases what it placed before giving up; when that release fails, a
+marker (`_release_attempt`) gets the sweeper to release them. Status changes are compare-and-set
+writes on the reservation; the matching change of the holds follows, flagged by `holds_pending`
+so that the sweeper completes it if the process dies in between, except for a collect, whose
+holds are marked before (a collected unit must never become available again).
 """
 
 from __future__ import annotations
@@ -226,25 +228,56 @@ def _give_up(es: Elasticsearch, config: Config, doc: dict, code: str) -> None:
     """Undo what a taken-over attempt placed: its own holds and pick-up code, nothing else."""
     log.warning("reservation creation was taken over; releasing its holds",
                 extra={"reservation_id": doc["reservation_id"]})
-    holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"],
-                  [i["sku"] for i in doc["items"]], doc["attempt"])
+    _release_attempt(es, config, doc, doc["attempt"])
     codes.release(es, config, doc["tenant"], doc["store_id"], code, doc["reservation_id"])
 
 
-def abandon(es: Elasticsearch, config: Config, current: dict) -> None:
-    """Undo a creation that never finished: release its attempt's holds, delete the reservation.
+def abandon(es: Elasticsearch, config: Config, current: dict) -> bool:
+    """Undo a creation that never finished: delete the reservation, then release its attempt's holds.
 
-    If that attempt still runs, it finds its reservation changed when it tries to finish and
-    releases what it placed meanwhile (`_give_up`).
+    The delete is a compare-and-set on the version read, and comes first: an attempt that still
+    runs and writes `held` meanwhile wins, keeps its holds, and this gives up (False). Once the
+    reservation is gone, that attempt's own `held` write fails and it releases what it placed
+    meanwhile (`_give_up`). Also removes the markers `_release_attempt` leaves.
     """
     doc = current["_source"]
-    holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"],
-                  [i["sku"] for i in doc["items"]], doc.get("attempt"))
     try:
         es.delete(index=current["_index"], id=current["_id"],
                   if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"])
     except (ConflictError, NotFoundError):
-        pass
+        return False  # it finished, changed or was abandoned meanwhile: its holds are not ours
+    _release_attempt(es, config, doc, doc.get("attempt"))
+    return True
+
+
+def _release_attempt(es: Elasticsearch, config: Config, doc: dict, attempt: str | None) -> None:
+    """Release one attempt's holds; when that fails, leave a marker the sweeper repairs.
+
+    The marker is a `pending` document `<reservation id>~<attempt>` (no customer data) dated
+    from the creation: the sweeper's clean-up of abandoned creations (`abandon`) finds it after
+    `sweeper.STALE_PENDING` and releases the same holds. Without it, nothing would ever look for
+    holds whose reservation is gone or belongs to another attempt: they would count for nobody
+    until their hold time ends.
+    """
+    skus = [i["sku"] for i in doc["items"]]
+    try:
+        holds.release(es, config, doc["tenant"], doc["store_id"], doc["reservation_id"], skus, attempt)
+        return
+    except Exception as exc:  # noqa: BLE001 - the marker below gets them released
+        log.warning("releasing an abandoned attempt's holds failed (%s); left to the sweeper",
+                    type(exc).__name__, extra={"reservation_id": doc["reservation_id"]})
+    rid = doc["reservation_id"]
+    try:
+        es.index(index=_alias(config), id=f"{rid}~{attempt}", document={
+            "tenant": doc["tenant"], "reservation_id": rid, "store_id": doc["store_id"],
+            "status": states.PENDING, "items": doc["items"], "customer": None,
+            "created_at": doc["created_at"], "expires_at": doc["expires_at"],
+            "updated_at": datetime.now(UTC).isoformat(), "holds_pending": False, "purged": False,
+            "attempt": attempt})
+    except Exception as exc:
+        log.error("the repair marker of an abandoned attempt could not be written (%s): its holds "
+                  "count until their hold time ends", type(exc).__name__, extra={"reservation_id": rid})
+        raise
 
 
 def _abandon_quietly(es: Elasticsearch, config: Config, rid: str, mine: dict) -> None:
@@ -252,8 +285,9 @@ def _abandon_quietly(es: Elasticsearch, config: Config, rid: str, mine: dict) ->
         current = es.get(index=_alias(config), id=rid)
         if current["_seq_no"] == mine["_seq_no"] and current["_source"]["status"] == states.PENDING:
             abandon(es, config, current)
-    except Exception:  # noqa: BLE001 - the sweeper removes stale pending reservations
-        pass
+    except Exception as exc:  # noqa: BLE001 - the pending reservation stays: the sweeper abandons it
+        log.warning("undoing a failed creation failed (%s); left to the sweeper", type(exc).__name__,
+                    extra={"reservation_id": rid})
 
 
 def get(es: Elasticsearch, config: Config, tenant: str, rid: str) -> dict:
@@ -274,7 +308,25 @@ def _get(es: Elasticsearch, config: Config, tenant: str, rid: str) -> dict:
 
 def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, action: str, *,
                actor: str | None = None, reason: str | None = None) -> dict:
-    """Apply `action` (ready, collect, cancel, expire) to a reservation; 409 when not allowed."""
+    """Apply `action` (ready, collect, cancel, expire) to a reservation; 409 when not allowed.
+
+    A collect marks the holds collected before the reservation says so: a collected hold counts
+    until the till's next count whatever its hold time, so the unit that left the shelf is never
+    available again, even if this process stops right after the status change. (The other
+    closings change the holds after the status, flagged by `holds_pending` for the sweeper: a
+    cancelled unit may stay held a little longer, never sold twice.)
+    """
+    stamped: list[datetime] = []  # the hand-over's time, once the holds carry it
+    try:
+        return _transition(es, config, tenant, rid, action, actor, reason, stamped)
+    except InvalidTransition:
+        if stamped:
+            _undo_collect_marks(es, config, tenant.tenant, rid)
+        raise
+
+
+def _transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, action: str,
+                actor: str | None, reason: str | None, stamped: list[datetime]) -> dict:
     for _attempt in range(MAX_STATUS_RETRIES):
         current = _get(es, config, tenant.tenant, rid)
         doc = current["_source"]
@@ -299,7 +351,11 @@ def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, acti
         if new in states.CLOSED:
             changes.update(closed_at=now.isoformat(), holds_pending=True)
         if new == states.COLLECTED:
-            changes["collected_at"] = now.isoformat()
+            stamp = stamped[0] if stamped else now
+            changes["collected_at"] = stamp.isoformat()
+            holds.collect(es, config, tenant.tenant, doc["store_id"], rid, doc["items"], stamp,
+                          parse_time(doc["expires_at"]))
+            stamped[:] = [stamp]
         if new == states.CANCELLED:
             changes["cancelled_by"] = actor or "store"
             if reason:
@@ -322,6 +378,18 @@ def transition(es: Elasticsearch, config: Config, tenant: Tenant, rid: str, acti
         events.dispatch_quietly(es, config, tenant, rid)
         return doc
     raise InvalidTransition("The reservation changed too often meanwhile; retry.")
+
+
+def _undo_collect_marks(es: Elasticsearch, config: Config, tenant: str, rid: str) -> None:
+    """A collect lost to a concurrent cancel or expiry: bring the holds in line with that."""
+    doc = get(es, config, tenant, rid)
+    if doc["status"] in states.RELEASES_HOLDS:
+        try:
+            finish_holds(es, config, doc)
+        except Exception as exc:  # noqa: BLE001 - flagged: the sweeper finishes it
+            log.warning("releasing holds after a lost collect failed (%s); left to the sweeper",
+                        type(exc).__name__, extra={"reservation_id": rid})
+            es.update(index=_alias(config), id=rid, doc={"holds_pending": True})
 
 
 def _expire_quietly(es: Elasticsearch, config: Config, tenant: Tenant, rid: str) -> None:

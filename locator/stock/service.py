@@ -104,13 +104,15 @@ def apply_stock_batch(
     """Apply counts for one tenant; return one outcome per row, in order.
 
     Rows naming an unknown store or sku are rejected. Within a batch, the latest count of a
-    (store, sku) wins and earlier ones are stale. Raises on cluster errors (nothing is reported
-    applied unless Elasticsearch acknowledged it).
+    (store, sku) wins, the last row of that `as_of` among equals; the others are stale, or
+    unchanged when they repeat the winning count exactly. Raises on cluster errors (nothing is
+    reported applied unless Elasticsearch acknowledged it).
     """
     cache = cache or CatalogueCache()
     _lookup_catalogue(es, config, tenant, rows, cache)
     outcomes: list[RowOutcome | None] = [None] * len(rows)
     latest: dict[str, int] = {}
+    beaten: list[tuple[int, str]] = []
     for position, row in enumerate(rows):
         if cache.stores.get(row.store_id) is None:
             outcomes[position] = RowOutcome(REJECTED, f"unknown store_id {row.store_id!r}")
@@ -121,10 +123,12 @@ def apply_stock_batch(
             previous = latest.get(doc_id)
             if previous is None or rows[previous].as_of <= row.as_of:
                 if previous is not None:
-                    outcomes[previous] = RowOutcome(model.STALE)
+                    beaten.append((previous, doc_id))
                 latest[doc_id] = position
             else:
-                outcomes[position] = RowOutcome(model.STALE)
+                beaten.append((position, doc_id))
+    for position, doc_id in beaten:
+        outcomes[position] = RowOutcome(duplicate_outcome(rows[position], rows[latest[doc_id]]))
 
     indices.ensure_tenant_index(es, config, "stock", tenant)
     pending = dict(latest)
@@ -141,6 +145,12 @@ def apply_stock_batch(
     for position in pending.values():
         outcomes[position] = RowOutcome(REJECTED, "too many concurrent writes; retry", retryable=True)
     return [o or RowOutcome(REJECTED, "not processed") for o in outcomes]
+
+
+def duplicate_outcome(row: StockRow, winner: StockRow) -> str:
+    """Return how a row beaten by a later or newer row of the same (store, sku) is counted."""
+    same = row.as_of == winner.as_of and row.on_hand == winner.on_hand
+    return model.UNCHANGED if same else model.STALE
 
 
 def _write(

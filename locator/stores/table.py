@@ -4,9 +4,11 @@ built from stock documents needs no second round trip for store names, addresses
 Stock documents copy only what searches filter on (location, status, services). The rest comes
 from here: the first listing of a tenant reads all its stores once (about 2 KB of memory per
 store and worker), then, at most every `refresh_seconds`, one request looks at what changed —
-stores whose `updated_at` is at or after the newest one seen, minus `overlap_seconds` for
-documents written late in a long load — and reads the whole table again when the alias moved to a
-new index (a full catalogue load) or every `reload_seconds` (stores deleted in place). A store a
+stores whose `updated_at` is at or after the previous look, minus `overlap_seconds` for documents
+that became visible late (a long load stamps every document with its start; clocks differ) — and
+reads the whole table again when the alias moved to a new index (a full catalogue load) or every
+`reload_seconds` (stores deleted in place). The window is anchored on this worker's clock, not on
+the newest stamp seen: once a load is `overlap_seconds` old, a look reads nothing. A store a
 stock hit names but the table lacks (created since) is fetched at once with `mget`, so a new
 store is never missing; an edit shows within `refresh_seconds`, like a cache's ttl.
 """
@@ -17,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
@@ -32,7 +35,7 @@ MAX_CHANGES = 5000
 class _Tenant:
     stores: dict[str, dict]
     index: str  # the concrete index read, to notice an alias swap
-    newest: str  # the greatest `updated_at` seen (ISO 8601 sorts as text)
+    looked_at: datetime  # wall-clock time of the last read: the next one starts there
     loaded_at: float
     refreshed_at: float
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -43,12 +46,14 @@ class StoreTable:
 
     def __init__(self, source_includes: list[str], *, refresh_seconds: float = 5.0,
                  overlap_seconds: float = 60.0, reload_seconds: float = 600.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.source_includes = [*source_includes, "updated_at"]
         self.refresh_seconds = refresh_seconds
         self.overlap_seconds = overlap_seconds
         self.reload_seconds = reload_seconds
         self._clock = clock
+        self._wall_clock = wall_clock
         self._tenants: dict[str, _Tenant] = {}
         self._lock = threading.Lock()
 
@@ -91,15 +96,15 @@ class StoreTable:
 
     def _load(self, es: Elasticsearch, config: Config, tenant: str) -> _Tenant:
         alias = tenant_alias(config, "stores", tenant)
+        looked_at = self._wall_clock()
         index = _concrete(es, alias)
         stores: dict[str, dict] = {}
         for hit in helpers.scan(es, index=alias, query={"query": {"term": {"tenant": tenant}},
                                                         "sort": ["_doc"]},
                                 _source=self.source_includes, size=2000, **TENANT_SEARCH):
             stores[hit["_source"]["store_id"]] = hit["_source"]
-        newest = max((s.get("updated_at") or "" for s in stores.values()), default="")
         now = self._clock()
-        return _Tenant(stores, index, newest, loaded_at=now, refreshed_at=now)
+        return _Tenant(stores, index, looked_at, loaded_at=now, refreshed_at=now)
 
     def _refresh(self, es: Elasticsearch, config: Config, tenant: str, table: _Tenant,
                  now: float) -> None:
@@ -107,10 +112,10 @@ class StoreTable:
         if now - table.loaded_at >= self.reload_seconds or _concrete(es, alias) != table.index:
             self._tenants[tenant] = self._load(es, config, tenant)
             return
-        query: dict = {"bool": {"filter": [{"term": {"tenant": tenant}}]}}
-        if table.newest:
-            query["bool"]["filter"].append({"range": {"updated_at": {
-                "gte": f"{table.newest}||-{int(self.overlap_seconds)}s"}}})
+        looked_at = self._wall_clock()
+        since = table.looked_at - timedelta(seconds=self.overlap_seconds)
+        query = {"bool": {"filter": [{"term": {"tenant": tenant}},
+                                     {"range": {"updated_at": {"gte": since.isoformat()}}}]}}
         hits = es.search(index=alias, query=query, size=MAX_CHANGES + 1, **TENANT_SEARCH,
                          source_includes=self.source_includes)["hits"]["hits"]
         if len(hits) > MAX_CHANGES:
@@ -119,8 +124,7 @@ class StoreTable:
         for hit in hits:
             store = hit["_source"]
             table.stores[store["store_id"]] = store
-            table.newest = max(table.newest, store.get("updated_at") or "")
-        table.refreshed_at = now
+        table.looked_at, table.refreshed_at = looked_at, now
 
 
 def _concrete(es: Elasticsearch, alias: str) -> str:

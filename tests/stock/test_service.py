@@ -40,3 +40,13 @@ def test_unknown_store_or_sku_is_rejected_and_latest_row_in_a_batch_wins(es, con
     assert summarize(outcomes) == {"created": 1, "stale": 1, "rejected": 2}
     doc = get_stock_doc(es, config, tenant.id, "S1", "SKU1")["_source"]
     assert doc["on_hand"] == 7
+
+
+def test_an_identical_repeat_in_a_batch_is_unchanged_and_the_last_row_of_an_as_of_wins(es, config, tenant):
+    _seed(es, config, tenant)
+    apply_stock_batch(es, config, tenant.id, [StockRow("S1", "SKU1", 5, T0)])
+    same = [StockRow("S1", "SKU1", 5, T0), StockRow("S1", "SKU1", 5, T0)]
+    assert [o.outcome for o in apply_stock_batch(es, config, tenant.id, same)] == ["unchanged", "unchanged"]
+    tie = [StockRow("S1", "SKU1", 6, T0), StockRow("S1", "SKU1", 8, T0)]
+    assert [o.outcome for o in apply_stock_batch(es, config, tenant.id, tie)] == ["stale", "updated"]
+    assert get_stock_doc(es, config, tenant.id, "S1", "SKU1")["_source"]["on_hand"] == 8

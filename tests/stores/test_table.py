@@ -23,14 +23,16 @@ class CountingClient:
     """The real client, counting the requests a table makes (the round trips it costs)."""
 
     def __init__(self, es) -> None:
-        self.es, self.calls = es, []
+        self.es, self.calls, self.fetched = es, [], 0
 
     def __getattr__(self, name):
         attr = getattr(self.es, name)
         if name in ("search", "mget"):
             def counted(*args, **kwargs):
                 self.calls.append(name)
-                return attr(*args, **kwargs)
+                answer = attr(*args, **kwargs)
+                self.fetched += len(answer.get("hits", {}).get("hits", answer.get("docs", [])))
+                return answer
             return counted
         return attr
 
@@ -101,3 +103,20 @@ def test_an_alias_moved_to_a_new_index_reloads_the_table(es, config, tenant):
         es.indices.update_aliases(actions=[{"remove": {"index": new, "alias": alias}},
                                            {"add": {"index": old, "alias": alias, "is_write_index": True}}])
         es.indices.delete(index=new)
+
+
+def test_a_refresh_long_after_the_last_load_reads_nothing_again(es, config, tenant):
+    # A load finished ten minutes ago: every store has the same old stamp. A refresh window
+    # anchored on the newest stamp would read them all again at every refresh, forever.
+    stamp = (datetime.now(UTC) - timedelta(minutes=10)).isoformat()
+    seed(es, config, [store_doc(tenant.id, f"S{i}", 48.8, 2.3, updated_at=stamp) for i in range(30)], [])
+    clock = Clock()
+    table = StoreTable(STORE_SOURCE, refresh_seconds=5, overlap_seconds=60, clock=clock)
+    counting = CountingClient(es)
+    table.get_many(counting, config, tenant.id, ["S1"])
+    for step in (1, 2, 3):
+        clock.now = 5 * step
+        counting.calls.clear()
+        counting.fetched = 0
+        assert table.get_many(counting, config, tenant.id, ["S1"])["S1"]["name"] == "Store S1"
+        assert counting.calls == ["search"] and counting.fetched == 0
