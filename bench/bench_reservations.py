@@ -100,10 +100,9 @@ def load_catalogue(stores: int, products: int) -> tuple[list[dict], list[dict]]:
 
 def seed(es: Elasticsearch, config: Config, stores: list[dict], products: list[dict]) -> None:
     """Write the catalogue and the simulated stock straight to the indices."""
-    actions = [{"_index": tenant_alias(config, "stores", TENANT), "_id": entity_id(TENANT, s["store_id"]), **s}
-               for s in stores]
-    actions += [{"_index": tenant_alias(config, "products", TENANT), "_id": entity_id(TENANT, p["sku"]), **p}
-                for p in products]
+    stores_alias, products_alias = (tenant_alias(config, k, TENANT) for k in ("stores", "products"))
+    actions = [{"_index": stores_alias, "_id": entity_id(TENANT, s["store_id"]), **s} for s in stores]
+    actions += [{"_index": products_alias, "_id": entity_id(TENANT, p["sku"]), **p} for p in products]
     for store in stores:
         for product in products:
             hot = product["sku"] in HOT
