@@ -46,6 +46,7 @@ from indexer.context import LoadOptions
 from indexer.demo import DEMO_DIR, simulated_on_hand
 from indexer.loader import load_file
 from locator import indices
+from locator.areas import area_of
 from locator.config import Config
 from locator.es import index_name, make_client
 from locator.localnode import LocalNode
@@ -141,7 +142,8 @@ def raw_bodies(es, config: Config, tenant: str, stock: Path,
         for store_id, sku, on_hand, as_of in reader:
             store = stores[store_id]
             doc = {"tenant": tenant, "store_id": store_id, "sku": sku, "location": store["location"],
-                   "store_status": store["status"], "services": store["services"], "on_hand": int(on_hand),
+                   "area": area_of(store["location"]), "store_status": store["status"],
+                   "services": store["services"], "on_hand": int(on_hand),
                    "as_of": as_of, "holds": [], "held": 0, "updated_at": stamp}
             lines += [action_line("index", "RAW_INDEX", stock_id(tenant, store_id, sku),
                                   routing=stock_routing(sku), version=version, version_type="external_gte"),

@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from elasticsearch import ConflictError, Elasticsearch, helpers  # noqa: E402
 
 from locator import indices  # noqa: E402
+from locator.areas import area_of  # noqa: E402
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
 from locator.indices import stock_alias, tenant_alias  # noqa: E402
@@ -110,7 +111,8 @@ def seed(es: Elasticsearch, config: Config, stores: list[dict], products: list[d
                             "_id": stock_id(TENANT, store["store_id"], product["sku"]),
                             "routing": stock_routing(product["sku"]),
                             "tenant": TENANT, "store_id": store["store_id"], "sku": product["sku"],
-                            "location": store["location"], "store_status": "open", "services": [],
+                            "location": store["location"], "area": area_of(store["location"]),
+                            "store_status": "open", "services": [],
                             "on_hand": 1_000_000 if hot else 1000, "as_of": T0.isoformat(), "holds": [],
                             "held": 0, "demo": True, "simulated": True, "updated_at": T0.isoformat()})
     for ok, item in helpers.streaming_bulk(es, actions, chunk_size=2000, raise_on_error=False,

@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 from indexer.hours import HoursError, bestbuy_to_osm  # noqa: E402
 from indexer.timezones import zone_at  # noqa: E402
 from locator import indices  # noqa: E402
+from locator.areas import area_of  # noqa: E402
 from locator.availability.queries import StockSearch, stock_search_body  # noqa: E402
 from locator.config import Config  # noqa: E402
 from locator.es import index_name, make_client  # noqa: E402
@@ -165,6 +166,7 @@ def _stock_chunks(config: Config, stores: list[dict], products: list[dict], chun
     buffer: list[str] = []
     for s in stores:
         location = f'{{"lat":{s["lat"]},"lon":{s["lon"]}}}'
+        area = area_of({"lat": s["lat"], "lon": s["lon"]})
         services = json.dumps(s["services"])
         for p in products:
             draw = rng.random()
@@ -175,7 +177,7 @@ def _stock_chunks(config: Config, stores: list[dict], products: list[dict], chun
             buffer.append(f'{{"index":{{"_index":"{alias}","_id":{doc_id},"routing":"{routing}"}}}}')
             buffer.append(
                 f'{{"tenant":"{TENANT}","store_id":{json.dumps(s["store_id"])},"sku":{json.dumps(p["sku"])},'
-                f'"location":{location},"store_status":"open","services":{services},"on_hand":{on_hand},'
+                f'"location":{location},"area":"{area}","store_status":"open","services":{services},"on_hand":{on_hand},'
                 f'"as_of":"{as_of}","holds":[],"held":0,"demo":false,"simulated":true,'
                 f'"updated_at":"{stamp}"}}')
             if len(buffer) >= 2 * chunk:
@@ -246,7 +248,7 @@ def calls_for(kind: str, config: Config, stores: list[dict], products: list[dict
             sku = rng.choice(products)["sku"]
             api.append(Call("GET", "/v1/availability?" + urlencode({"sku": sku, "lat": lat, "lon": lon}),
                             None, key))
-            body = stock_search_body(StockSearch(TENANT, (sku,), point, RADIUS_KM, 1), LIMIT + 1)
+            body = stock_search_body(StockSearch((sku,), point, RADIUS_KM, 1), LIMIT + 1)
             routing = body.pop("routing")  # a URL parameter, as the client sends it
             raw.append(Call("POST", f"/{stock_alias(config, TENANT)}/_search?filter_path={HITS_FILTER_PATH}"
                                     f"&routing={routing}", json.dumps(body).encode(), json_headers))

@@ -24,6 +24,7 @@ from locator.es import index_name
 
 # Settings restored on a build, and how long its replicas may take to be assigned.
 GREEN_TIMEOUT = "120s"
+MERGE_TIMEOUT = 3600  # seconds: merging tens of millions of documents takes minutes
 
 
 def live_index(es: Elasticsearch, alias: str) -> str | None:
@@ -64,10 +65,16 @@ def create_build(es: Elasticsearch, config: Config, kind: str, tenant: str) -> s
 
 
 def finish_build(es: Elasticsearch, config: Config, kind: str, tenant: str, name: str) -> None:
-    """Restore the serving settings of a built index; return once every copy of it is assigned.
+    """Merge a built index into one segment, restore its serving settings; return once every copy
+    of it is assigned.
 
-    Green, not yellow: an index swapped in before its replicas exist is lost with one node.
+    One segment: a search then looks each sku's documents up once and reads them from fewer
+    compressed blocks (measured: bench/README.md). Merged before its replicas exist, which then
+    copy the merged files. Green, not yellow: an index swapped in before its replicas exist is
+    lost with one node.
     """
+    es.indices.refresh(index=name)
+    es.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(index=name, max_num_segments=1)
     replicas = indices.index_settings(config, kind, tenant)["number_of_replicas"]
     es.indices.put_settings(index=name, settings={"number_of_replicas": replicas, "refresh_interval": None})
     es.indices.refresh(index=name)

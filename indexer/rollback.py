@@ -21,6 +21,8 @@ from elasticsearch import Elasticsearch
 from indexer import aliases, follow
 from indexer.bulk import action_line, source_line
 from indexer.stockload import STORE_COPY
+from locator import indices
+from locator.areafill import fill_areas
 from locator.config import Config
 from locator.es import index_name
 from locator.stock import model
@@ -64,7 +66,9 @@ def rollback(es: Elasticsearch, config: Config, kind: str, tenant: str | None = 
         aliases.block_writes(es, live)
         try:
             aliases.block_writes(es, previous, blocked=False)  # blocked since the load replaced it
+            indices.put_mapping(es, previous, "stock")  # it may predate a field, e.g. `area`
             carried = _carry_stock(es, live, previous)
+            fill_areas(es, previous)  # its documents the carry did not rewrite
             aliases.swap(es, alias, live, previous, meta=meta, readers=readers)
         except BaseException:
             if aliases.live_index(es, alias) == live:
@@ -130,7 +134,8 @@ def back(old: dict | None, current: dict, load: str, now: datetime) -> dict | No
             doc["on_hand"], doc["as_of"] = current["on_hand"], current["as_of"]
             doc["loaded_by"] = current.get("loaded_by")
         for field in STORE_COPY:
-            doc[field] = current[field]  # the store as it is now
+            if field in current:
+                doc[field] = current[field]  # the store as it is now
     doc["holds"] = holds
     doc["held"] = model.held_qty(holds, now)
     doc["updated_at"] = max(current.get("updated_at", ""), (old or {}).get("updated_at", ""))

@@ -50,7 +50,7 @@ from locator.stock.service import REJECTED, CatalogueCache, StockRow, apply_stoc
 from locator.tenants.service import get_tenant
 
 # What a stock document copies from its store (`model.store_fields`).
-STORE_COPY = ("location", "store_status", "services")
+STORE_COPY = ("location", "area", "store_status", "services")
 # How far before a catch-up pass's start its successor looks again (writers' clocks and stamps).
 CLOCK_MARGIN = timedelta(seconds=120)
 ALERT_CHECK_BATCH = 500  # (store, sku) rows per mget when a full load checks what came back

@@ -62,6 +62,7 @@ STOCK = {
         "store_id": {"type": "keyword"},
         "sku": {"type": "keyword"},
         "location": {"type": "geo_point"},
+        "area": {"type": "keyword"},  # the store's cell of `locator.areas`: few read per search
         "store_status": {"type": "keyword"},
         "services": {"type": "keyword"},
         "on_hand": {"type": "integer"},

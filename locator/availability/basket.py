@@ -64,7 +64,7 @@ def unsupplied_skus(req: BasketRequest, ranked: list[dict]) -> list[str]:
 
 
 def _read_stock(ctx: Context, req: BasketRequest) -> tuple[dict[str, dict[str, dict]], dict[str, float]]:
-    search = StockSearch(tenant=ctx.tenant, skus=tuple(sku for sku, _ in req.items), point=req.point,
+    search = StockSearch(skus=tuple(sku for sku, _ in req.items), point=req.point,
                          radius_km=req.radius_km, min_on_hand=1 + ctx.vis.safety_stock)
     per_store: dict[str, dict[str, dict]] = {}
     distances: dict[str, float] = {}

@@ -1,15 +1,18 @@
 """Pure query building for availability: stock documents near a point, sorted by distance.
 
-Stock documents carry their store's location, status and services, so "sku X near me" is one
-filtered geo query. `on_hand >= min_qty + safety_stock` is an upper bound of availability (holds
-are subtracted in Python, from the document's `holds`), so no store that has the product is left
-out, and the few that holds rule out are dropped after the query.
+Stock documents carry their store's location, area, status and services, so "sku X near me" is
+one filtered geo query, narrowed to the areas the circle touches (`locator.areas`). The stock
+index is the tenant's own, so no tenant filter is needed. `on_hand >= min_qty + safety_stock` is
+an upper bound of availability (holds are subtracted in Python, from the document's `holds`), so
+no store that has the product is left out, and the few that holds rule out are dropped after the
+query.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from locator.areas import areas_near
 from locator.geo import Point, distance_sort, geo_distance_filter
 from locator.mappings import stock_routing
 
@@ -22,7 +25,6 @@ OPEN_STORE = {"term": {"store_status": "open"}}
 class StockSearch:
     """Stock documents of some skus near a point, with at least `min_on_hand` counted."""
 
-    tenant: str
     skus: tuple[str, ...]
     point: Point
     radius_km: float
@@ -34,9 +36,11 @@ def stock_filters(search: StockSearch) -> list[dict]:
     """Return the filter clauses of a stock search."""
     sku_clause = ({"term": {"sku": search.skus[0]}} if len(search.skus) == 1
                   else {"terms": {"sku": list(search.skus)}})
-    filters = [
-        {"term": {"tenant": search.tenant}},
-        sku_clause,
+    filters = [sku_clause]
+    areas = areas_near(search.point, search.radius_km)
+    if areas is not None:
+        filters.append({"terms": {"area": areas}})
+    filters += [
         geo_distance_filter(search.point, search.radius_km),
         {"range": {"on_hand": {"gte": search.min_on_hand}}},
         OPEN_STORE,

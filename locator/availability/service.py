@@ -162,7 +162,7 @@ def availability(ctx: Context, req: AvailabilityRequest, cursor: str | None) -> 
 
 
 def _stock_search(ctx: Context, req: AvailabilityRequest) -> StockSearch:
-    return StockSearch(tenant=ctx.tenant, skus=(req.sku,), point=req.point, radius_km=req.radius_km,
+    return StockSearch(skus=(req.sku,), point=req.point, radius_km=req.radius_km,
                        min_on_hand=req.min_qty + ctx.vis.safety_stock, services=req.services)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from locator.areas import area_of
+
 IN_STOCK, LOW_STOCK, OUT_OF_STOCK = "in_stock", "low_stock", "out_of_stock"
 
 
@@ -89,6 +91,7 @@ def store_fields(store: dict) -> dict:
     """Return what a stock document copies from its store."""
     return {
         "location": store["location"],
+        "area": area_of(store["location"]),
         "store_status": store.get("status", "open"),
         "services": store.get("services", []),
     }

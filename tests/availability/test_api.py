@@ -205,3 +205,21 @@ def test_basket_validation(client, es, config):
     unknown = client.post("/v1/availability/basket", json={**base, "items": [{"sku": "SKU1"}, {"sku": "X"}]},
                           headers=h)
     assert unknown.status_code == 404 and unknown.get_json()["unknown_skus"] == ["X"]
+
+
+def test_stores_across_area_borders_are_found_and_only_within_the_radius(client, es, config, pinned):
+    # Stores just either side of the 0.2° area borders around the point, and some just beyond
+    # the radius: the area-narrowed query answers exactly the stores within 25 km.
+    tenant = make_tenant(es, config)
+    here = (48.8, 2.2)  # on a corner of four areas
+    spots = {"N": (48.8 + 0.224, 2.2), "S": (48.8 - 0.224, 2.2), "E": (48.8, 2.2 + 0.34),
+             "W": (48.8, 2.2 - 0.34), "NE": (48.95, 2.35), "C1": (48.8001, 2.2001), "C2": (48.7999, 2.1999),
+             "FAR_N": (48.8 + 0.229, 2.2), "FAR_E": (48.8, 2.2 + 0.345)}
+    seed(es, config, [store_doc(tenant.id, sid, lat, lon) for sid, (lat, lon) in spots.items()],
+         [product_doc(tenant.id, "SKU1")])
+    stock(es, config, tenant, [(sid, "SKU1", 5) for sid in spots])
+    r = client.get(f"/v1/availability?sku=SKU1&lat={here[0]}&lon={here[1]}&radius_km=25&limit=50",
+                   headers=tenant.headers())
+    found = {sid for sid, _ in rows(r)}
+    assert found == {"N", "S", "E", "W", "NE", "C1", "C2"}
+    assert all(item["distance_km"] <= 25 for item in r.get_json()["results"])

@@ -11,8 +11,11 @@ from click.testing import CliRunner
 from elasticsearch import helpers
 
 from locator import indices, mappings
+from locator.areas import area_of
+from locator.availability.queries import StockSearch, stock_search_body
 from locator.cli.main import main
 from locator.es import index_name
+from locator.geo import Point
 from locator.mappings import entity_id, stock_id
 from locator.reservations import holds
 from locator.stock.service import StockRow, apply_stock_batch
@@ -30,7 +33,8 @@ def upgraded(es, config):
     indices.ensure_shared(es, old)
     shared = index_name(old, "stock")
     legacy_mapping = {k: v for k, v in mappings.STOCK.items() if k != "_routing"}
-    legacy_mapping["properties"] = {k: v for k, v in legacy_mapping["properties"].items() if k != "loaded_by"}
+    legacy_mapping["properties"] = {k: v for k, v in legacy_mapping["properties"].items()
+                                    if k not in ("loaded_by", "area")}
     es.indices.create(index=f"{shared}-20261101000000000000", mappings=legacy_mapping,
                       settings={"number_of_shards": 1, "number_of_replicas": 0},
                       aliases={shared: {"is_write_index": True}})
@@ -72,6 +76,8 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     assert "Stock split into one index per tenant" in result.output and "delete it" in result.output
     assert "Stores split into one index per tenant" in result.output
     assert "Products split into one index per tenant" in result.output
+    # Stock written before areas existed gets its store's area, so area-narrowed searches find it.
+    assert "Stock documents given their store's area: 3" in result.output
     for kind in ("stores", "products"):
         # No document lost; the old index is kept, write-blocked, and no longer served.
         es.indices.refresh(index=index_name(upgraded, kind))
@@ -91,6 +97,10 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     indices.ensure_all(es, upgraded)  # the layout is current: no LayoutOutdated
 
     assert get_stock_doc(es, upgraded, a, "S1", "A")["_source"]["on_hand"] == 4
+    assert get_stock_doc(es, upgraded, a, "S1", "A")["_source"]["area"] == area_of({"lat": 48.85, "lon": 2.35})
+    near = StockSearch(skus=("A",), point=Point(48.86, 2.36), radius_km=25, min_on_hand=1)
+    hits = es.search(index=indices.stock_alias(upgraded, b), **stock_search_body(near, 10))["hits"]["hits"]
+    assert [h["_source"]["on_hand"] for h in hits] == [9]
     assert get_stock_doc(es, upgraded, b, "S1", "A")["_source"]["on_hand"] == 9
     es.indices.refresh(index=index_name(upgraded, "stock"))
     assert es.count(index=index_name(upgraded, "stock"))["count"] == 3
@@ -101,4 +111,4 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     assert holds.availability(es, upgraded, a, "S1", "A", 0) == 1
     # Running it again changes nothing.
     again = CliRunner(env=_env_for(upgraded)).invoke(main, ["setup"])
-    assert again.exit_code == 0 and "split" not in again.output
+    assert again.exit_code == 0 and "split" not in again.output and "area" not in again.output

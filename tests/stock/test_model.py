@@ -60,6 +60,6 @@ def test_stock_document_copies_the_store_and_counts_live_holds_only():
     doc = model.stock_document("t", "S1", "A", store, 7, now - timedelta(minutes=5), holds, now,
                                {"demo": True}, updated_at=now - timedelta(hours=2))
     assert doc == {"tenant": "t", "store_id": "S1", "sku": "A", "location": {"lat": 1.5, "lon": 2.5},
-                   "store_status": "temporarily_closed", "services": [], "on_hand": 7,
+                   "area": "7|12", "store_status": "temporarily_closed", "services": [], "on_hand": 7,
                    "as_of": "2026-11-25T08:55:00+00:00", "holds": holds, "held": 2,
                    "updated_at": "2026-11-25T07:00:00+00:00", "loaded_by": None, "demo": True}

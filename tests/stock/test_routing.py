@@ -59,7 +59,7 @@ def test_one_sku_is_one_shard_and_every_path_finds_its_documents(es, sharded):
     assert all(len(found) == 1 for found in shards.values())
     assert len({next(iter(found)) for found in shards.values()}) > 1
 
-    search = StockSearch(tenant=tenant, skus=("SKU-1",), point=Point(48.85, 2.35), radius_km=50,
+    search = StockSearch(skus=("SKU-1",), point=Point(48.85, 2.35), radius_km=50,
                          min_on_hand=1)
     one = es.search(index=alias, **stock_search_body(search, 10))
     assert one["_shards"]["total"] == 1 and len(one["hits"]["hits"]) == 4

@@ -1,0 +1,70 @@
+"""A fixed grid of areas, so that "sku X near me" reads only the documents of nearby areas.
+
+Each stock document carries the area of its store (`area_of`): a cell of `CELL_DEGREES` of
+latitude by as many of longitude. A search within a radius names the few cells that the circle
+can touch (`areas_near`), and Elasticsearch intersects the sku's documents with those cells'
+before the geo-distance filter and sort, instead of checking the distance of every store that
+carries the sku. Measured on 2 million stock documents (bench/README.md), this takes about a
+fifth off the raw query. The exact distance filter stays in the query: cells only narrow it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from locator.geo import Point
+
+CELL_DEGREES = 0.2  # about 22 km of latitude: a 25 km search touches about 12 cells
+MAX_CELLS = 48  # a wider search filters by distance alone (as cheap as a long terms list)
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+# Widens the circle a little, for the rounding of the cell test below.
+MARGIN = 1.02
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
+
+
+def area_of(location: dict) -> str:
+    """Return the area (`row|col`) of a location (`{"lat": …, "lon": …}`)."""
+    row, col = _cell(float(location["lat"]), float(location["lon"]))
+    return f"{row}|{col}"
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def areas_near(point: Point, radius_km: float) -> list[str] | None:
+    """Return every area a point within `radius_km` of `point` can lie in, or None.
+
+    None when the circle reaches a pole or crosses the antimeridian (the grid does not wrap), or
+    would need more than `MAX_CELLS` cells: the search then filters by distance alone.
+    """
+    reach = radius_km * MARGIN
+    dlat = reach / KM_PER_DEGREE
+    if abs(point.lat) + dlat >= 89.0:
+        return None
+    # The widest longitude a point within `reach` can have (the bounding box of a circle).
+    dlon = math.degrees(math.asin(min(1.0, math.sin(reach / EARTH_RADIUS_KM)
+                                      / math.cos(math.radians(point.lat)))))
+    if point.lon - dlon <= -180 or point.lon + dlon >= 180:
+        return None
+    low_row, low_col = _cell(point.lat - dlat, point.lon - dlon)
+    high_row, high_col = _cell(point.lat + dlat, point.lon + dlon)
+    if (high_row - low_row + 1) * (high_col - low_col + 1) > MAX_CELLS * 2:
+        return None
+    cells = []
+    for row in range(low_row, high_row + 1):
+        for col in range(low_col, high_col + 1):
+            # The cell's point nearest the centre (clamped): a cell farther than the reach from
+            # it holds no point of the circle (the clamp is off by metres only, inside MARGIN).
+            lat = min(max(point.lat, row * CELL_DEGREES), (row + 1) * CELL_DEGREES)
+            lon = min(max(point.lon, col * CELL_DEGREES), (col + 1) * CELL_DEGREES)
+            if _haversine_km(point.lat, point.lon, lat, lon) <= reach:
+                cells.append(f"{row}|{col}")
+    return cells if len(cells) <= MAX_CELLS else None
