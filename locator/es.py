@@ -6,6 +6,7 @@ import time
 
 from elastic_transport import Urllib3HttpNode
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 
 from locator.config import Config
 from locator.metrics import observe_es
@@ -37,6 +38,8 @@ def make_client(config: Config) -> Elasticsearch:
         "retry_on_timeout": True,
         "max_retries": 2,
         "node_class": TimedNode,
+        # orjson reads and writes Elasticsearch's JSON several times faster than the json module.
+        "serializer": OrjsonSerializer(),
     }
     if config.elasticsearch_api_key:
         options["api_key"] = config.elasticsearch_api_key

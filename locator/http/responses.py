@@ -1,17 +1,17 @@
 """HTTP details shared by the read endpoints: JSON or GeoJSON bodies, ETag, Cache-Control.
 
 Views build plain dicts (documented by their marshmallow schemas) and hand them here, so the
-serialisation cost is one `json.dumps`, and every read answers the same way.
+serialisation cost is one `orjson.dumps`, and every read answers the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+import orjson
 from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
 
@@ -75,7 +75,7 @@ def read_response(body: dict, *, max_age: int, mimetype: str = JSON) -> Response
     Answers depend on the key (tenant, quantities) and on Accept, hence Vary; a secret key's
     answer is private to its holder.
     """
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    data = orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS)
     response = Response(data, mimetype=mimetype)
     response.set_etag(hashlib.blake2b(data, digest_size=16).hexdigest())
     key = getattr(g, "api_key", None)

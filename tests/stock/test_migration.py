@@ -97,7 +97,8 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     indices.ensure_all(es, upgraded)  # the layout is current: no LayoutOutdated
 
     assert get_stock_doc(es, upgraded, a, "S1", "A")["_source"]["on_hand"] == 4
-    assert get_stock_doc(es, upgraded, a, "S1", "A")["_source"]["area"] == area_of({"lat": 48.85, "lon": 2.35})
+    assert get_stock_doc(es, upgraded, a, "S1", "A")["_source"]["area"] == area_of(
+        {"lat": 48.85, "lon": 2.35})
     near = StockSearch(skus=("A",), point=Point(48.86, 2.36), radius_km=25, min_on_hand=1)
     hits = es.search(index=indices.stock_alias(upgraded, b), **stock_search_body(near, 10))["hits"]["hits"]
     assert [h["_source"]["on_hand"] for h in hits] == [9]
