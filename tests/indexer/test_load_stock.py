@@ -132,7 +132,7 @@ def test_full_stock_load_keeps_holds_other_tenants_and_never_goes_back_in_time(e
     fresh = get_stock(es, config, tenant, "P01", "SKU-3")
     assert fresh["on_hand"] == 1 and fresh["as_of"] == "2026-11-25T11:00:00+00:00"
     assert fresh["location"] == {"lat": 48.8719, "lon": 2.3316} and fresh["store_status"] == "open"
-    assert sorted(fresh) == ["as_of", "held", "holds", "loaded_by", "location", "on_hand", "services",
+    assert sorted(fresh) == ["area", "as_of", "held", "holds", "loaded_by", "location", "on_hand", "services",
                              "sku", "store_id", "store_status", "tenant", "updated_at"]
     # Absent from the file but holding a reservation: carried over. Absent without one: gone.
     assert get_stock(es, config, tenant, "P02", "SKU-1")["held"] == 1
