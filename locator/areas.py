@@ -5,7 +5,7 @@ latitude by as many of longitude. A search within a radius names the few cells t
 can touch (`areas_near`), and Elasticsearch intersects the sku's documents with those cells'
 before the geo-distance filter and sort, instead of checking the distance of every store that
 carries the sku. Measured on 2 million stock documents (bench/README.md), this takes about a
-fifth off the raw query. The exact distance filter stays in the query: cells only narrow it.
+sixth off the raw query. The exact distance filter stays in the query: cells only narrow it.
 """
 
 from __future__ import annotations
