@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.bench_cluster              # ~2 million stock documents
     .venv/bin/python -m bench.bench_cluster --small      # 200 stores x 200 products, quick look
+    .venv/bin/python -m bench.bench_cluster --stores 3452 --products 2318   # ~8 million
 
 What it does: starts a dedicated single node (BENCH_SINGLE_PORT, default 9265) and a dedicated
 three-node cluster (BENCH_CLUSTER_PORTS, default 9266-9268; 512 MB of heap per node, like the
@@ -24,6 +25,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import datasets
 from bench.bench_search import (
     calls_for,
     index_catalogue,
@@ -92,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="200 stores x 200 products, 5 s runs")
     parser.add_argument("--products", type=int, default=1300, help="x 1,565 stores: ~2 million docs")
-    parser.add_argument("--stores", type=int, default=None)
+    parser.add_argument("--stores", type=int, default=None,
+                        help="default: the 1,565 real ones; more adds copies within about 2 km of real ones")
     parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per run")
     parser.add_argument("--users", default="1,8")
     parser.add_argument("--keep", action="store_true", help="keep the nodes and indices")
@@ -113,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     setups = {"1 node": single.config,
               "3 nodes": dataclasses.replace(base, es_port=ports[0], elasticsearch_url=cluster.url)}
     stores, products = load_stores(args.stores), load_products(args.products)
+    if args.stores and args.stores > len(stores):  # more stores than the real ones: copies near them
+        stores = datasets.scaled(stores, args.stores)
     report: dict = {"stock_documents": len(stores) * len(products), "seconds_per_run": args.seconds,
                     "layout": {}, "runs": []}
     try:
@@ -127,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         report["finished_at"] = datetime.now(UTC).isoformat()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2))
-        print(f"Results written to {args.out.relative_to(ROOT)}")
+        print(f"Results written to {args.out}")
     finally:
         if not args.keep:
             for config in setups.values():
