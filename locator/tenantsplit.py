@@ -15,20 +15,30 @@ from collections.abc import Callable, Iterator
 
 from elasticsearch import Elasticsearch, helpers
 
-from locator import indices
+from locator import areafill, indices
 from locator.config import Config
 from locator.es import index_name
 from locator.mappings import stock_routing
 
 
 def setup_all(es: Elasticsearch, config: Config, echo: Callable[[str], None] = print) -> list[str]:
-    """Create every missing index, splitting old shared stores, products and stock indices first."""
+    """Create every missing index, splitting old shared stores, products and stock indices first.
+
+    Then stock documents written before they carried their store's area get it (`areafill`):
+    `locator setup` and `locator demo load` both come through here.
+    """
     created = indices.ensure_shared(es, config)
     for kind in indices.TENANT_KINDS:
         moved = split(es, config, kind, echo)
         if moved:
             echo(f"{kind.capitalize()} split into one index per tenant: {', '.join(moved)}")
-    return created + indices.ensure_all(es, config)
+    created += indices.ensure_all(es, config)
+    stock = index_name(config, "stock")
+    if es.indices.exists_alias(name=stock):
+        filled = areafill.fill_areas(es, stock)
+        if filled:
+            echo(f"Stock documents given their store's area: {filled:,}")
+    return created
 
 
 def split(es: Elasticsearch, config: Config, kind: str, echo: Callable[[str], None] = print) -> list[str]:

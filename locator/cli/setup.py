@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from locator import areafill, indices, tenantsplit
+from locator import indices, tenantsplit
 from locator.cli.common import CliContext, pass_context
-from locator.es import index_name
 
 
 @click.command()
@@ -17,11 +16,6 @@ def setup(cli: CliContext) -> None:
     Stock documents written by an older version get their store's area (see README, Upgrading).
     """
     created = tenantsplit.setup_all(cli.es, cli.config, echo=click.echo)
-    stock = index_name(cli.config, "stock")
-    if cli.es.indices.exists_alias(name=stock):
-        filled = areafill.fill_areas(cli.es, stock)
-        if filled:
-            click.echo(f"Stock documents given their store's area: {filled:,}")
     for line in indices.layout_notes(cli.es, cli.config):
         click.echo(line)
     click.echo(f"Created: {', '.join(created)}" if created else "All indices exist.")

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from elasticsearch import helpers
 
-from locator import indices, mappings
+from locator import indices, mappings, tenantsplit
 from locator.areas import area_of
 from locator.availability.queries import StockSearch, stock_search_body
 from locator.cli.main import main
@@ -20,7 +20,7 @@ from locator.mappings import entity_id, stock_id
 from locator.reservations import holds
 from locator.stock.service import StockRow, apply_stock_batch
 from locator.tenants.settings import TenantSettings
-from tests.conftest import _env_for
+from tests.conftest import _env_for, make_tenant
 from tests.factories import get_stock_doc, product_doc, store_doc
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
@@ -113,3 +113,19 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     # Running it again changes nothing.
     again = CliRunner(env=_env_for(upgraded)).invoke(main, ["setup"])
     assert again.exit_code == 0 and "split" not in again.output and "area" not in again.output
+
+
+def test_every_setup_path_gives_old_stock_documents_their_area(es, config):
+    # `locator demo load` (what `make run` calls) sets up through the same function as
+    # `locator setup`: stock written before areas existed must be found after either.
+    tenant = make_tenant(es, config)
+    alias = indices.stock_alias(config, tenant.id)
+    old = {"tenant": tenant.id, "store_id": "S1", "sku": "A", "location": {"lat": 48.85, "lon": 2.35},
+           "store_status": "open", "services": [], "on_hand": 4, "as_of": T0.isoformat(), "holds": [],
+           "held": 0, "updated_at": T0.isoformat()}
+    es.index(index=alias, id=stock_id(tenant.id, "S1", "A"), routing=mappings.stock_routing("A"),
+             document=old, refresh=True)
+    said: list[str] = []
+    tenantsplit.setup_all(es, config, echo=said.append)
+    assert get_stock_doc(es, config, tenant.id, "S1", "A")["_source"]["area"] == area_of(old["location"])
+    assert any("given their store's area" in line for line in said)
