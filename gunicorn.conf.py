@@ -30,6 +30,10 @@ if _metrics_dir_is_ours:
 
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="locator-metrics-")
 
+# Imported once here, after the folder is set: imported inside child_exit it ran from the arbiter's
+# SIGCHLD handling during shutdown, and an import there can break into one already under way
+# (a traceback in the log at halt, seen once in the outage test).
+from prometheus_client import multiprocess  # noqa: E402
 
 # Shopper tokens are keyed with TOKEN_SECRETS. Without it every worker must still use the same
 # secret, so this run draws one for all of them (a replay after a restart cannot show its token).
@@ -70,8 +74,6 @@ def when_ready(server):
 
 def child_exit(server, worker):
     """Let a dead worker's live gauges go (its counters are kept, as Prometheus expects)."""
-    from prometheus_client import multiprocess
-
     multiprocess.mark_process_dead(worker.pid)
 
 
