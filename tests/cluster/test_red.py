@@ -36,7 +36,7 @@ def _store_nodes(es, index: str) -> set[str]:
     """Name the nodes holding files of the index's shard 0, used or not."""
     shards = es.indices.shard_stores(index=index, status="all")["indices"].get(index, {})["shards"]
     stores = shards.get("0", {"stores": []})["stores"]
-    return {node["name"] for store in stores for key, node in store.items()
+    return {node["name"] for store in stores for node in store.values()
             if isinstance(node, dict) and "name" in node}
 
 
