@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 
-from elastic_transport import Urllib3HttpNode
 from elasticsearch import Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 
 from locator.config import Config
+from locator.eshttp import LeanHttpNode
 from locator.metrics import observe_es
 
 
-class TimedNode(Urllib3HttpNode):
-    """The default node, timing each request (elastic-transport's `node_class` extension point)."""
+class TimedNode(LeanHttpNode):
+    """The client's node (elastic-transport's `node_class` extension point), timing each request."""
 
     def perform_request(self, method: str, target: str, *args, **kwargs):  # noqa: ANN002, ANN003
         started = time.perf_counter()
