@@ -84,7 +84,8 @@ def _preflight() -> Response | None:
 def _add_headers(response: Response) -> Response:
     if not _is_api() or request.method == "OPTIONS":
         return response
-    response.vary.add("Origin")
+    if "Origin" not in response.headers.get("Vary", ""):  # the listings name it already
+        response.vary.add("Origin")
     origin = g.get("cors_origin")
     if origin is None and response.status_code in _READABLE_WITHOUT_KEY:
         origin = request.headers.get("Origin")
