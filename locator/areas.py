@@ -2,10 +2,11 @@
 
 Each stock document carries the area of its store (`area_of`): a cell of `CELL_DEGREES` of
 latitude by as many of longitude. A search within a radius names the few cells that the circle
-can touch (`areas_near`), and Elasticsearch intersects the sku's documents with those cells'
-before the geo-distance filter and sort, instead of checking the distance of every store that
-carries the sku. Measured on 2 million stock documents (bench/README.md), this takes about a
-sixth off the raw query. The exact distance filter stays in the query: cells only narrow it.
+can touch (`areas_near`), and Elasticsearch sorts only the sku's documents in those cells by
+distance, instead of checking the distance of every store that carries the sku. The cells cover
+a little more than the circle: the exact radius is applied to the sorted hits
+(`locator.availability.queries.within_radius`), which is cheaper than a geo-distance query
+(bench/README.md).
 """
 
 from __future__ import annotations

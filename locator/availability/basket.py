@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from locator import geo, listing
-from locator.availability.queries import StockSearch, stock_search_body
-from locator.availability.service import Context, public_state, stock_state
+from locator.availability.queries import StockSearch
+from locator.availability.service import Context, public_state, stock_hits, stock_state
 from locator.geo import Point
-from locator.indices import stock_alias
-from locator.stores.service import Page, search_hits, store_summary
+from locator.stores.service import Page, store_summary
 
 PAGE = 5000
 MAX_DOCS = 200_000  # bounds one request's work: 50 skus x 4,000 stores
@@ -71,8 +70,7 @@ def _read_stock(ctx: Context, req: BasketRequest) -> tuple[dict[str, dict[str, d
     after = None
     read = 0
     while read < MAX_DOCS:
-        body = stock_search_body(search, PAGE, after)
-        hits = search_hits(ctx.es, stock_alias(ctx.config, ctx.tenant), body)
+        hits = stock_hits(ctx, search, PAGE, after)
         for hit in hits:
             source = hit["_source"]
             per_store.setdefault(source["store_id"], {})[source["sku"]] = source

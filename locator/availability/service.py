@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from elasticsearch import Elasticsearch
 
 from locator import geo, listing
-from locator.availability.queries import StockSearch, stock_search_body
+from locator.availability.queries import StockSearch, stock_search_body, within_radius
 from locator.config import Config
 from locator.doccache import DocCache
 from locator.errors import NotFound
@@ -166,9 +166,17 @@ def _stock_search(ctx: Context, req: AvailabilityRequest) -> StockSearch:
                        min_on_hand=req.min_qty + ctx.vis.safety_stock, services=req.services)
 
 
+def stock_hits(ctx: Context, search: StockSearch, size: int, after: list | None) -> list[dict]:
+    """Return one page of stock hits within the search's radius, nearest first.
+
+    A page cut short at the radius is shorter than `size`, which tells callers it is the last.
+    """
+    hits = search_hits(ctx.es, stock_alias(ctx.config, ctx.tenant), stock_search_body(search, size, after))
+    return within_radius(search, hits)
+
+
 def _fetch_with(ctx: Context, req: AvailabilityRequest, after: list | None, size: int) -> list[dict]:
-    body = stock_search_body(_stock_search(ctx, req), size, after)
-    return search_hits(ctx.es, stock_alias(ctx.config, ctx.tenant), body)
+    return stock_hits(ctx, _stock_search(ctx, req), size, after)
 
 
 def _convert_with(ctx: Context, req: AvailabilityRequest, hits: list[dict]):

@@ -223,3 +223,11 @@ def test_stores_across_area_borders_are_found_and_only_within_the_radius(client,
     found = {sid for sid, _ in rows(r)}
     assert found == {"N", "S", "E", "W", "NE", "C1", "C2"}
     assert all(item["distance_km"] <= 25 for item in r.get_json()["results"])
+    # The query names areas, not the radius: the stores beyond it (in those areas) are cut off
+    # the sorted hits, and a page that ends there is the last one.
+    exact = client.get(f"/v1/availability?sku=SKU1&lat={here[0]}&lon={here[1]}&radius_km=25&limit=7",
+                       headers=tenant.headers()).get_json()
+    assert len(exact["results"]) == 7 and exact["next_cursor"] is None
+    basket = client.post("/v1/availability/basket", headers=tenant.headers(), json={
+        "lat": here[0], "lon": here[1], "radius_km": 25, "limit": 50, "items": [{"sku": "SKU1", "qty": 1}]})
+    assert {row["store"]["id"] for row in basket.get_json()["results"]} == found
