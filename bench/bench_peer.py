@@ -364,6 +364,22 @@ def combine(runs: list[dict]) -> dict:
     }
 
 
+def warm_up(files: dict[str, Path], servers: Servers, es_port: int, args) -> None:
+    """Run every side once, unmeasured, before the first timed round.
+
+    A fresh node compiles its search code on first use: without this pass the JIT's work fell
+    on whichever side ran first (the service), a few hundred ms of CPU in its first round.
+    """
+    if args.first_warmup <= 0:
+        return
+    print(f"  warm-up: {args.first_warmup:g} s per endpoint and side, 8 connections, unmeasured", flush=True)
+    for kind in args.endpoints:
+        for port, path, headers in ((servers.api_port, files[f"{kind}-api"], [KEY_HEADER]),
+                                    (servers.peer_port, files[f"{kind}-api"], [KEY_HEADER]),
+                                    (es_port, files[f"{kind}-raw"], ["Content-Type: application/json"])):
+            wrk(port, path, 8, args.first_warmup, headers)
+
+
 def time_endpoint(kind: str, files: dict[str, Path], servers: Servers, es_port: int,
                   connections: int, args) -> dict:
     roots = {"api": servers.api.pid, "elasticsearch": LocalNode(servers.config).pid(),
@@ -433,6 +449,7 @@ def comparison(es, config, servers: Servers, work: Path, stores, products, carri
                 print(f"    {example['path']}\n      " + "\n      ".join(example["differences"]))
         if any(c["different"] for c in checks.values()):
             raise SystemExit("The two sides do not answer the same: nothing timed.")
+        warm_up(files, servers, es_port, args)
         for kind in args.endpoints:
             for connections in args.connections:
                 print(f"  timing /v1/{kind} at {connections} connection(s):", flush=True)
@@ -455,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead: availability at these stock sizes, e.g. 0.5,2,8 (more stores)")
     parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each run")
+    parser.add_argument("--first-warmup", type=float, default=10.0,
+                        help="unmeasured seconds per endpoint and side before the first round")
     parser.add_argument("--rounds", type=int, default=2, help="A/B rounds per endpoint and concurrency")
     parser.add_argument("--connections", default=None, help="default 1,8 (growth: 1)")
     parser.add_argument("--check", type=int, default=50, help="requests compared before timing")
