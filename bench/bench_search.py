@@ -63,7 +63,8 @@ from locator.tenants import service as tenants  # noqa: E402
 from locator.tenants.settings import TenantSettings  # noqa: E402
 from locator.text import fold  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+# Real data: the shared folder beside the repository (BENCH_DATA names another one).
+SHARED = Path(os.environ.get("BENCH_DATA") or ROOT.parent / "shared" / "data")
 TENANT = "bench"
 PUBLISHABLE = "pk_bench_publishable_key_000000000"
 SEED = 20261125

@@ -46,7 +46,11 @@ def starbucks_stores() -> list[dict]:
     rows: list[dict] = []
     seen: set[str] = set()
     rng = random.Random(SEED)
-    with (SHARED / "starbucks_directory.csv").open(encoding="utf-8") as handle:
+    path = SHARED / "starbucks_directory.csv"
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: the benchmark reads the real data of the shared folder "
+                         "beside the repository (BENCH_DATA=folder names another one).")
+    with path.open(encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
             if not r["Latitude"] or not r["Longitude"] or r["Store Number"] in seen:
                 continue
