@@ -170,7 +170,8 @@ class Connection:
 class LeanHttpNode(BaseNode):
     """A node reached through a pool of plain (or TLS) sockets; thread-safe."""
 
-    _CLIENT_META_HTTP_CLIENT = ("py", platform.python_version())
+    # The client's telemetry header names its HTTP library ("ur" for urllib3): ours is sockets.
+    _CLIENT_META_HTTP_CLIENT = ("so", platform.python_version())
 
     def __init__(self, config: NodeConfig) -> None:
         super().__init__(config)
@@ -238,7 +239,9 @@ class LeanHttpNode(BaseNode):
             connection.close()
 
     def _response(self, answer: Answer, start: float, compress: bool) -> NodeResponse:
-        headers = HttpHeaders(answer.headers)
+        headers = HttpHeaders()
+        for name, value in answer.headers:  # a repeated field (Warning) is one, comma-joined
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
         body = answer.body
         if compress and headers.get("content-encoding") == "gzip":
             body = gzip.decompress(body)

@@ -125,6 +125,16 @@ def test_a_connection_closed_while_idle_is_replaced_and_the_request_sent_again()
         server.close()
 
 
+def test_repeated_header_fields_reach_the_client_joined():
+    server = OneShotServer(b"HTTP/1.1 200 OK\r\nWarning: 299 a\r\nWarning: 299 b\r\n"
+                           b"Content-Length: 2\r\n\r\n{}")
+    try:
+        response = node_for(server.port).perform_request("GET", "/")
+        assert response.meta.headers["warning"] == "299 a, 299 b"
+    finally:
+        server.close()
+
+
 def test_a_refused_connection_is_a_transport_connection_error():
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]

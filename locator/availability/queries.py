@@ -4,8 +4,8 @@ Stock documents carry their store's location, area, status and services, so "sku
 the sku's documents in the areas the circle touches (`locator.areas`), nearest first. The
 distance itself is not a filter then: a geo-distance filter cost about 40 % of the node's CPU
 per request (bench/README.md), while the sort already computes each candidate's distance:
-`within_radius` cuts the nearest-first hits at the radius instead. Without areas (a wide circle, near a pole or the antimeridian) the query filters
-by distance as before. The stock
+`within_radius` cuts the nearest-first hits at the radius instead. Without areas (a wide
+circle, near a pole or the antimeridian) the query filters by distance as before. The stock
 index is the tenant's own, so no tenant filter is needed. `on_hand >= min_qty + safety_stock` is
 an upper bound of availability (holds are subtracted in Python, from the document's `holds`), so
 no store that has the product is left out, and the few that holds rule out are dropped after the
