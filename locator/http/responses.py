@@ -47,7 +47,7 @@ def clock_now() -> datetime:
 
 def wants_geojson() -> bool:
     """Return True when the client prefers an RFC 7946 FeatureCollection."""
-    if "geo+json" not in request.headers.get("Accept", ""):
+    if "geo+json" not in request.headers.get("Accept", "").lower():
         return False  # most requests: no need to parse the Accept header
     best = request.accept_mimetypes.best_match([JSON, GEOJSON])
     return best == GEOJSON and request.accept_mimetypes[GEOJSON] > request.accept_mimetypes[JSON]
