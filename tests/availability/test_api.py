@@ -157,6 +157,13 @@ def test_geojson_availability(client, es, config, pinned):
     assert body["type"] == "FeatureCollection" and body["sku"] == "SKU1"
     assert body["features"][0]["geometry"]["coordinates"] == [2.366, 48.8566]
     assert body["features"][0]["properties"]["level"] == "in_stock"
+    # Media types are case-insensitive (RFC 9110), and a JSON preference still wins.
+    shouted = client.get(f"/v1/availability?sku=SKU1&{HERE}",
+                         headers={**tenant.headers(), "Accept": "Application/GEO+JSON"})
+    assert shouted.mimetype == "application/geo+json"
+    plain = client.get(f"/v1/availability?sku=SKU1&{HERE}",
+                       headers={**tenant.headers(), "Accept": "application/json, application/geo+json;q=0.5"})
+    assert plain.mimetype == "application/json"
 
 
 def test_basket_complete_stores_first_then_partial_by_supply(client, es, config, pinned):
