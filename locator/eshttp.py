@@ -110,13 +110,17 @@ def read_answer(reader, method: str) -> Answer:
             raise BadAnswer("the node closed the connection in the middle of an answer")
         name, _, value = line.decode("latin-1").partition(":")
         headers.append((name.strip().lower(), value.strip()))
+    if 100 <= status < 200:
+        return read_answer(reader, method)  # an interim answer: the real one follows
     fields = dict(headers)
     keep_alive = parts[0] == b"HTTP/1.1" and fields.get("connection", "").lower() != "close"
-    if method == "HEAD" or status in NO_BODY_STATUS or 100 <= status < 200:
+    if method == "HEAD" or status in NO_BODY_STATUS:
         body = b""
     elif "chunked" in fields.get("transfer-encoding", "").lower():
         body = _read_chunked(reader)
     elif "content-length" in fields:
+        if not fields["content-length"].isdigit():
+            raise BadAnswer(f"bad Content-Length: {fields['content-length'][:40]!r}")
         length = int(fields["content-length"])
         body = reader.read(length)
         if len(body) != length:

@@ -49,6 +49,11 @@ def test_head_and_204_have_no_body_whatever_the_length():
     assert answer(b"HTTP/1.1 204 No Content\r\n\r\n").body == b""
 
 
+def test_an_interim_answer_is_skipped():
+    got = answer(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")
+    assert (got.status, got.body) == (201, b"{}")
+
+
 def test_nothing_at_all_is_a_closed_connection():
     with pytest.raises(ClosedByPeer):
         answer(b"")
@@ -57,6 +62,7 @@ def test_nothing_at_all_is_a_closed_connection():
 @pytest.mark.parametrize("raw", [
     b"SSH-2.0-OpenSSH\r\n\r\n",
     b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+    b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
     b"HTTP/1.1 200 OK\r\nContent-Type: appl",
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc",
