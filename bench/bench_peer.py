@@ -374,23 +374,26 @@ def warm_up(files: dict[str, Path], servers: Servers, es_port: int, args) -> Non
         return
     print(f"  warm-up: {args.first_warmup:g} s per endpoint and side, 8 connections, unmeasured", flush=True)
     for kind in args.endpoints:
-        for port, path, headers in ((servers.api_port, files[f"{kind}-api"], [KEY_HEADER]),
-                                    (servers.peer_port, files[f"{kind}-api"], [KEY_HEADER]),
-                                    (es_port, files[f"{kind}-raw"], ["Content-Type: application/json"])):
+        for port, path, headers in targets(kind, files, servers, es_port).values():
             wrk(port, path, 8, args.first_warmup, headers)
+
+
+def targets(kind: str, files: dict[str, Path], servers: Servers, es_port: int) -> dict[str, tuple]:
+    """Return each side's (port, request file, headers) for one endpoint."""
+    return {"service": (servers.api_port, files[f"{kind}-api"], [KEY_HEADER]),
+            "peer": (servers.peer_port, files[f"{kind}-api"], [KEY_HEADER]),
+            "raw_es": (es_port, files[f"{kind}-raw"], ["Content-Type: application/json"])}
 
 
 def time_endpoint(kind: str, files: dict[str, Path], servers: Servers, es_port: int,
                   connections: int, args) -> dict:
     roots = {"api": servers.api.pid, "elasticsearch": LocalNode(servers.config).pid(),
              "peer": servers.peer.pid, "postgres": postmaster_pid()}
-    targets = {"service": (servers.api_port, files[f"{kind}-api"], [KEY_HEADER]),
-               "peer": (servers.peer_port, files[f"{kind}-api"], [KEY_HEADER]),
-               "raw_es": (es_port, files[f"{kind}-raw"], ["Content-Type: application/json"])}
+    sides = targets(kind, files, servers, es_port)
     runs: dict[str, list[dict]] = {side: [] for side in SIDES}
     for round_no in range(args.rounds):
         for side in SIDES:  # A/B/A/B: each round runs every side once, in the same order
-            port, path, headers = targets[side]
+            port, path, headers = sides[side]
             result = measure(port, path, headers, connections, args.seconds, args.warmup, roots, es_port)
             if result["errors"]:
                 print(f"    {side}: {result['errors']} errors {result['error_detail']}")

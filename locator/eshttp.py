@@ -46,7 +46,7 @@ class NodeResponse(NamedTuple):
 
 class Answer(NamedTuple):
     status: int
-    headers: list[tuple[str, str]]
+    headers: dict[str, str]  # lower-case names; a repeated field (Warning) is one, comma-joined
     body: bytes
     keep_alive: bool
 
@@ -101,7 +101,7 @@ def read_answer(reader, method: str) -> Answer:
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
         raise BadAnswer(f"not an HTTP answer: {status_line[:80]!r}")
     status = int(parts[1])
-    headers: list[tuple[str, str]] = []
+    fields: dict[str, str] = {}
     while True:
         line = _line(reader)
         if line in (b"\r\n", b"\n"):
@@ -109,10 +109,10 @@ def read_answer(reader, method: str) -> Answer:
         if not line:
             raise BadAnswer("the node closed the connection in the middle of an answer")
         name, _, value = line.decode("latin-1").partition(":")
-        headers.append((name.strip().lower(), value.strip()))
+        name, value = name.strip().lower(), value.strip()
+        fields[name] = f"{fields[name]}, {value}" if name in fields else value
     if 100 <= status < 200:
         return read_answer(reader, method)  # an interim answer: the real one follows
-    fields = dict(headers)
     keep_alive = parts[0] == b"HTTP/1.1" and fields.get("connection", "").lower() != "close"
     if method == "HEAD" or status in NO_BODY_STATUS:
         body = b""
@@ -127,7 +127,7 @@ def read_answer(reader, method: str) -> Answer:
             raise BadAnswer(f"answer cut short: {len(body)} of {length} bytes")
     else:  # neither length nor chunks: the body runs until the node closes
         body, keep_alive = reader.read(), False
-    return Answer(status, headers, body, keep_alive)
+    return Answer(status, fields, body, keep_alive)
 
 
 def _read_chunked(reader) -> bytes:
@@ -208,7 +208,7 @@ class LeanHttpNode(BaseNode):
             connection, reused = self._checkout(timeout)
             try:
                 answer = connection.exchange(data, method, timeout)
-            except (ClosedByPeer, BrokenPipeError, ConnectionResetError):
+            except (BrokenPipeError, ConnectionResetError):  # ClosedByPeer among them
                 if not reused:
                     raise
                 # Closed by the node while it sat idle, before any answer: once more, on a new one.
@@ -243,9 +243,7 @@ class LeanHttpNode(BaseNode):
             connection.close()
 
     def _response(self, answer: Answer, start: float, compress: bool) -> NodeResponse:
-        headers = HttpHeaders()
-        for name, value in answer.headers:  # a repeated field (Warning) is one, comma-joined
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        headers = HttpHeaders(answer.headers)
         body = answer.body
         if compress and headers.get("content-encoding") == "gzip":
             body = gzip.decompress(body)

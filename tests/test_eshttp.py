@@ -1,6 +1,6 @@
 """The client's HTTP node: answers parsed whole, idle connections reused, failures mapped.
 
-The parser is checked on bytes; the node on real sockets: a small server of our own for the
+The parser is checked on bytes; the node on real sockets: a raw server (tests/rawserver.py) for the
 cases Elasticsearch does not produce on demand (a connection closed while idle, silence), and
 the test node for the rest (the whole suite goes through this node too).
 """
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 import socket
-import threading
 
 import pytest
 from elastic_transport import ConnectionError, ConnectionTimeout, NodeConfig
 
 from locator.eshttp import BadAnswer, ClosedByPeer, LeanHttpNode, read_answer, request_bytes
+from tests.rawserver import RawReceiver
 
 
 def answer(raw: bytes, method: str = "GET"):
@@ -25,7 +25,7 @@ def test_content_length_answer_keeps_the_connection():
     got = answer(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n"
                  b'{"a":1}HTTP/1.1 ...')
     assert (got.status, got.body, got.keep_alive) == (200, b'{"a":1}', True)
-    assert ("content-type", "application/json") in got.headers
+    assert got.headers["content-type"] == "application/json"
 
 
 def test_chunked_answer_is_joined():
@@ -81,37 +81,13 @@ def test_request_is_written_whole_with_its_length():
     assert b"Content-Length" not in request_bytes("GET", "/", "h:1", {}, None)
 
 
-class OneShotServer:
-    """Answers each connection's first request, then closes it (as an idle timeout would)."""
+def replying(reply: bytes):
+    """Answer a connection's request with `reply`, then close it (as an idle timeout would)."""
+    return lambda receiver, conn: conn.sendall(reply)
 
-    def __init__(self, reply: bytes | None) -> None:
-        self.reply = reply
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.connections = 0
-        threading.Thread(target=self._serve, daemon=True).start()
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            self.connections += 1
-            with conn:
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    request += chunk
-                if self.reply is None:
-                    threading.Event().wait(5)  # say nothing
-                    continue
-                conn.sendall(self.reply)
-
-    def close(self) -> None:
-        self.listener.close()
+def silent(receiver: RawReceiver, conn: socket.socket) -> None:
+    receiver.release.wait(5)
 
 
 def node_for(port: int, timeout: float = 5.0) -> LeanHttpNode:
@@ -119,7 +95,7 @@ def node_for(port: int, timeout: float = 5.0) -> LeanHttpNode:
 
 
 def test_a_connection_closed_while_idle_is_replaced_and_the_request_sent_again():
-    server = OneShotServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+    server = RawReceiver(replying(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
     node = node_for(server.port)
     try:
         for _ in range(3):  # each kept connection has been closed by the server meanwhile
@@ -132,8 +108,8 @@ def test_a_connection_closed_while_idle_is_replaced_and_the_request_sent_again()
 
 
 def test_repeated_header_fields_reach_the_client_joined():
-    server = OneShotServer(b"HTTP/1.1 200 OK\r\nWarning: 299 a\r\nWarning: 299 b\r\n"
-                           b"Content-Length: 2\r\n\r\n{}")
+    server = RawReceiver(replying(b"HTTP/1.1 200 OK\r\nWarning: 299 a\r\nWarning: 299 b\r\n"
+                                  b"Content-Length: 2\r\n\r\n{}"))
     try:
         response = node_for(server.port).perform_request("GET", "/")
         assert response.meta.headers["warning"] == "299 a, 299 b"
@@ -149,7 +125,7 @@ def test_a_refused_connection_is_a_transport_connection_error():
 
 
 def test_silence_is_a_timeout():
-    server = OneShotServer(None)
+    server = RawReceiver(silent)
     try:
         with pytest.raises(ConnectionTimeout):
             node_for(server.port, timeout=0.3).perform_request("GET", "/")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 import uuid
 from dataclasses import replace
@@ -22,41 +21,8 @@ from locator.notifications import deliveries
 from locator.reservations import service
 from locator.tenants.service import get_tenant
 from tests.conftest import make_tenant, start_gunicorn, stop_gunicorn
+from tests.rawserver import RawReceiver
 from tests.reservations.helpers import body, new_key, stock_up
-
-
-class RawReceiver:
-    """A TCP server answering each connection with `behave(conn)` on its own thread."""
-
-    def __init__(self, behave) -> None:
-        self.behave = behave
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hooks"
-        self.connections = 0
-        self.release = threading.Event()
-        self.sent = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                self.behave(self, conn)
-            except OSError:
-                pass  # the sender hung up, as it should
-
-    def close(self) -> None:
-        self.release.set()
-        self.sock.close()
 
 
 def trickle(receiver: RawReceiver, conn: socket.socket) -> None:
