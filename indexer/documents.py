@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from locator.areas import area_of
 from locator.text import fold
 
 EXACT = "exact"  # location_precision of coordinates given in the file
@@ -19,6 +20,7 @@ def store_document(tenant: str, row: dict, location: dict, precision: str, timez
         "city": row["city"],
         "country": row["country"],
         "location": location,
+        "area": area_of(location),
         "location_precision": precision,
         "phone": row["phone"],
         "notify_email": row.get("notify_email") or None,

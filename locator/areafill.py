@@ -1,4 +1,4 @@
-"""`locator setup` gives stock documents written before `area` existed their store's area.
+"""`locator setup` gives store and stock documents written before `area` existed their area.
 
 Until then a search narrowed to areas (`locator.areas`) would not find them, so the service is
 started after `locator setup`, as for any upgrade. Each document is updated with
@@ -17,11 +17,11 @@ MISSING_AREA = {"bool": {"must_not": {"exists": {"field": "area"}}}}
 
 
 class AreaFillFailed(Exception):
-    """Some stock documents could not be given their area."""
+    """Some documents could not be given their area."""
 
 
 def fill_areas(es: Elasticsearch, index: str) -> int:
-    """Give every stock document of `index` (an index or alias) without `area` its area; return how many."""
+    """Give every document of `index` (an index or alias) without `area` its area; return how many."""
     filled = 0
     for _ in range(PASSES):
         actions = [
@@ -41,7 +41,7 @@ def fill_areas(es: Elasticsearch, index: str) -> int:
             elif result.get("status") not in (404, 409):  # deleted or changed meanwhile: next pass
                 refused.append(result)
         if refused:
-            raise AreaFillFailed(f"{len(refused)} stock documents of {index} refused their area: "
+            raise AreaFillFailed(f"{len(refused)} documents of {index} refused their area: "
                                  f"{refused[:2]}")
         es.indices.refresh(index=index)
-    raise AreaFillFailed(f"stock documents of {index} kept changing: run `locator setup` again")
+    raise AreaFillFailed(f"documents of {index} kept changing: run `locator setup` again")

@@ -19,6 +19,7 @@ STORES = {
         "city": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
         "country": {"type": "keyword"},
         "location": {"type": "geo_point"},
+        "area": {"type": "keyword"},  # its cell of `locator.areas`: a search reads a few
         # exact (from the file) or the geocoder's precision: address | postcode | city
         "location_precision": {"type": "keyword"},
         "phone": {"type": "keyword", "index": False},

@@ -24,7 +24,7 @@ from locator.mappings import stock_routing
 def setup_all(es: Elasticsearch, config: Config, echo: Callable[[str], None] = print) -> list[str]:
     """Create every missing index, splitting old shared stores, products and stock indices first.
 
-    Then stock documents written before they carried their store's area get it (`areafill`):
+    Then store and stock documents written before they carried their area get it (`areafill`):
     `locator setup` and `locator demo load` both come through here.
     """
     created = indices.ensure_shared(es, config)
@@ -33,11 +33,13 @@ def setup_all(es: Elasticsearch, config: Config, echo: Callable[[str], None] = p
         if moved:
             echo(f"{kind.capitalize()} split into one index per tenant: {', '.join(moved)}")
     created += indices.ensure_all(es, config)
-    stock = index_name(config, "stock")
-    if es.indices.exists_alias(name=stock):
-        filled = areafill.fill_areas(es, stock)
-        if filled:
-            echo(f"Stock documents given their store's area: {filled:,}")
+    for kind, what in (("stores", "Store documents given their area"),
+                       ("stock", "Stock documents given their store's area")):
+        alias = index_name(config, kind)
+        if es.indices.exists_alias(name=alias):
+            filled = areafill.fill_areas(es, alias)
+            if filled:
+                echo(f"{what}: {filled:,}")
     return created
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, helpers
 
+from locator.areas import area_of
 from locator.config import Config
 from locator.indices import ensure_tenant_indices, stock_alias, tenant_alias
 from locator.mappings import entity_id, stock_id, stock_routing
@@ -25,6 +26,7 @@ def store_doc(tenant: str, store_id: str, lat: float, lon: float, **fields) -> d
         "updated_at": datetime.now(UTC).isoformat(),
     }
     doc.update(fields)
+    doc["area"] = area_of(doc["location"])  # as the indexer writes it
     return doc
 
 

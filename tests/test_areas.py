@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from locator.areas import CELL_DEGREES, MAX_CELLS, area_of, areas_near
+from locator.areas import CELL_DEGREES, MAX_CELLS, area_of, areas_near, circle_filter, within_radius
 from locator.geo import Point
 
 
@@ -53,3 +53,17 @@ def test_wide_searches_poles_and_the_antimeridian_fall_back_to_distance_alone():
     assert areas_near(Point(88.9, 10.0), 25) is None
     assert areas_near(Point(-16.5, 179.9), 25) is None
     assert areas_near(Point(-16.5, -179.95), 25) is None
+
+
+def test_the_circle_filter_names_areas_or_falls_back_to_distance():
+    paris = Point(48.8566, 2.3522)
+    assert circle_filter(paris, 25.0) == {"terms": {"area": areas_near(paris, 25.0)}}
+    assert "geo_distance" in circle_filter(paris, 900.0)
+    assert "geo_distance" in circle_filter(Point(89.5, 0.0), 5.0)
+
+
+def test_hits_are_cut_at_the_first_one_beyond_the_radius():
+    hits = [{"sort": [d, f"s{d}"]} for d in (0.5, 24.999, 25.0, 25.001, 30.0)]
+    assert [h["sort"][0] for h in within_radius(hits, 25.0)] == [0.5, 24.999, 25.0]
+    assert within_radius(hits[:2], 25.0) == hits[:2]
+    assert within_radius([], 25.0) == []

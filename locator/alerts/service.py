@@ -18,9 +18,10 @@ from locator.config import Config
 from locator.errors import Conflict, NotFound, Unprocessable
 from locator.es import index_name
 from locator.geo import Point
-from locator.indices import TENANT_SEARCH, tenant_alias
+from locator.indices import tenant_alias
 from locator.mappings import entity_id
-from locator.stores.queries import StoreSearch, store_search_body
+from locator.stores.queries import StoreSearch
+from locator.stores.service import store_hits
 from locator.tenants.service import Tenant
 
 MATCH_BATCH = 500  # crossed (store, sku) rows per alerts query
@@ -58,9 +59,8 @@ def _stores(es: Elasticsearch, config: Config, tenant: str, req: AlertRequest) -
             raise Unprocessable(f"Unknown store_id {req.store_id!r}.",
                                 errors={"store_id": [f"Unknown store {req.store_id!r}."]}) from exc
         return [req.store_id]
-    body = store_search_body(StoreSearch(tenant=tenant, point=req.point, radius_km=req.radius_km),
-                             model.MAX_STORES)
-    hits = es.search(index=tenant_alias(config, "stores", tenant), **TENANT_SEARCH, **body)["hits"]["hits"]
+    search = StoreSearch(tenant=tenant, point=req.point, radius_km=req.radius_km)
+    hits = store_hits(es, tenant_alias(config, "stores", tenant), search, model.MAX_STORES)
     if not hits:
         raise Unprocessable(f"No store within {req.radius_km:g} km: nothing could end this alert.",
                             errors={"radius_km": ["No store within this radius."]})

@@ -1,11 +1,8 @@
 """Pure query building for availability: stock documents near a point, sorted by distance.
 
 Stock documents carry their store's location, area, status and services, so "sku X near me" is
-the sku's documents in the areas the circle touches (`locator.areas`), nearest first. The
-distance itself is not a filter then: a geo-distance filter cost about 40 % of the node's CPU
-per request (bench/README.md), while the sort already computes each candidate's distance:
-`within_radius` cuts the nearest-first hits at the radius instead. Without areas (a wide
-circle, near a pole or the antimeridian) the query filters by distance as before. The stock
+the sku's documents in the areas the circle touches (`locator.areas.circle_filter`), nearest
+first, and the hits are cut at the radius (`locator.areas.within_radius`). The stock
 index is the tenant's own, so no tenant filter is needed. `on_hand >= min_qty + safety_stock` is
 an upper bound of availability (holds are subtracted in Python, from the document's `holds`), so
 no store that has the product is left out, and the few that holds rule out are dropped after the
@@ -16,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locator.areas import areas_near
-from locator.geo import Point, distance_sort, geo_distance_filter
+from locator.areas import circle_filter
+from locator.geo import Point, distance_sort
 from locator.mappings import stock_routing
 
 STOCK_SOURCE = ["store_id", "sku", "on_hand", "as_of", "holds", "store_status", "updated_at"]
@@ -40,13 +37,9 @@ def stock_filters(search: StockSearch) -> list[dict]:
     """Return the filter clauses of a stock search."""
     sku_clause = ({"term": {"sku": search.skus[0]}} if len(search.skus) == 1
                   else {"terms": {"sku": list(search.skus)}})
-    filters = [sku_clause]
-    areas = areas_near(search.point, search.radius_km)
-    if areas is not None:
-        filters.append({"terms": {"area": areas}})  # the radius: `within_radius`, on the hits
-    else:
-        filters.append(geo_distance_filter(search.point, search.radius_km))
-    filters += [
+    filters = [
+        sku_clause,
+        circle_filter(search.point, search.radius_km),
         {"range": {"on_hand": {"gte": search.min_on_hand}}},
         OPEN_STORE,
     ]
@@ -73,14 +66,3 @@ def stock_search_body(search: StockSearch, size: int, search_after: list | None 
         body["search_after"] = search_after
     return body
 
-
-def within_radius(search: StockSearch, hits: list[dict]) -> list[dict]:
-    """Return the hits (nearest first) up to the last one within the search's radius.
-
-    The areas a query names cover a little more than the circle; the first sort value is the
-    great-circle distance in km, so every hit after the first one outside is outside too.
-    """
-    for position, hit in enumerate(hits):
-        if hit["sort"][0] > search.radius_km:
-            return hits[:position]
-    return hits

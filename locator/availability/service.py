@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from elasticsearch import Elasticsearch
 
 from locator import geo, listing
-from locator.availability.queries import StockSearch, stock_search_body, within_radius
+from locator.areas import within_radius
+from locator.availability.queries import StockSearch, stock_search_body
 from locator.config import Config
 from locator.doccache import DocCache
 from locator.errors import NotFound
@@ -27,9 +28,8 @@ from locator.geo import Point
 from locator.indices import stock_alias, tenant_alias
 from locator.mappings import stock_ref
 from locator.stock import model
-from locator.stores import queries as store_queries
 from locator.stores.queries import StoreSearch
-from locator.stores.service import Page, search_hits, store_summary
+from locator.stores.service import Page, search_hits, store_hits, store_summary
 from locator.stores.table import StoreTable
 from locator.tenants.service import Tenant
 
@@ -172,7 +172,7 @@ def stock_hits(ctx: Context, search: StockSearch, size: int, after: list | None)
     A page cut short at the radius is shorter than `size`, which tells callers it is the last.
     """
     hits = search_hits(ctx.es, stock_alias(ctx.config, ctx.tenant), stock_search_body(search, size, after))
-    return within_radius(search, hits)
+    return within_radius(hits, search.radius_km)
 
 
 def _fetch_with(ctx: Context, req: AvailabilityRequest, after: list | None, size: int) -> list[dict]:
@@ -202,8 +202,7 @@ def _entry(ctx: Context, store: dict, distance: float | None, state: dict) -> di
 def _fetch_without(ctx: Context, req: AvailabilityRequest, after: list | None, size: int) -> list[dict]:
     search = StoreSearch(tenant=ctx.tenant, point=req.point, radius_km=req.radius_km,
                          services=req.services)
-    body = store_queries.store_search_body(search, size, after)
-    return search_hits(ctx.es, tenant_alias(ctx.config, "stores", ctx.tenant), body)
+    return store_hits(ctx.es, tenant_alias(ctx.config, "stores", ctx.tenant), search, size, after)
 
 
 def _convert_without(ctx: Context, req: AvailabilityRequest, hits: list[dict]):

@@ -1,10 +1,15 @@
-"""Pure query building for store searches: request object in, Elasticsearch body out."""
+"""Pure query building for store searches: request object in, Elasticsearch body out.
+
+Within a radius, the query names the areas the circle touches (`locator.areas`): its hits,
+nearest first, are then cut at the radius (`locator.stores.service.store_hits`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from locator.geo import BBox, Point, bbox_filter, distance_sort, geo_distance_filter, polygon_filter
+from locator.areas import circle_filter
+from locator.geo import BBox, Point, bbox_filter, distance_sort, polygon_filter
 
 STORE_SOURCE = ["store_id", "name", "street", "postcode", "city", "country", "location", "phone",
                 "timezone", "opening_hours", "services", "status", "updated_at"]
@@ -43,7 +48,7 @@ def store_filters(search: StoreSearch) -> list[dict]:
     """Return the filter clauses of a store search."""
     filters: list[dict] = [{"term": {"tenant": search.tenant}}]
     if search.point is not None and search.radius_km is not None:
-        filters.append(geo_distance_filter(search.point, search.radius_km))
+        filters.append(circle_filter(search.point, search.radius_km))
     if search.bbox is not None:
         filters.append(bbox_filter(search.bbox))
     if search.polygon is not None:

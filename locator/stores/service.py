@@ -8,7 +8,7 @@ from math import asin, cos, radians, sin, sqrt
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from locator import geo, listing
+from locator import areas, geo, listing
 from locator.config import Config
 from locator.errors import NotFound
 from locator.geo import Point
@@ -36,6 +36,15 @@ def search_hits(es: Elasticsearch, index: str, body: dict) -> list[dict]:
     """Run a search and return its hits (each with `_source` and `sort` only)."""
     response = es.search(index=index, filter_path=listing.HITS_FILTER_PATH, **TENANT_SEARCH, **body)
     return response.get("hits", {}).get("hits", [])
+
+
+def store_hits(es: Elasticsearch, index: str, search: StoreSearch, size: int,
+               search_after: list | None = None) -> list[dict]:
+    """Return one page of store hits, cut at the search's radius (a page cut short is the last)."""
+    hits = search_hits(es, index, queries.store_search_body(search, size, search_after))
+    if search.point is not None and search.radius_km is not None:
+        return areas.within_radius(hits, search.radius_km)  # sorted from that point
+    return hits
 
 
 def store_summary(source: dict, now: datetime, distance: float | None = None) -> dict:
@@ -90,8 +99,7 @@ def search_stores(
     while True:
         # One extra hit tells whether a next page exists without another round trip.
         size = min(max(limit * 3, OPEN_NOW_BATCH), 1000) if open_now else limit + 1
-        body = queries.store_search_body(search, size, search_after)
-        hits = search_hits(es, index, body)
+        hits = store_hits(es, index, search, size, search_after)
         scanned += len(hits)
         for hit in hits:
             if len(results) == limit:

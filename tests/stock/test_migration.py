@@ -19,6 +19,8 @@ from locator.geo import Point
 from locator.mappings import entity_id, stock_id
 from locator.reservations import holds
 from locator.stock.service import StockRow, apply_stock_batch
+from locator.stores.queries import StoreSearch
+from locator.stores.service import search_stores
 from locator.tenants.settings import TenantSettings
 from tests.conftest import _env_for, make_tenant
 from tests.factories import get_stock_doc, product_doc, store_doc
@@ -39,8 +41,10 @@ def upgraded(es, config):
                       settings={"number_of_shards": 1, "number_of_replicas": 0},
                       aliases={shared: {"is_write_index": True}})
     for kind in ("stores", "products"):  # one index for every tenant, as ensure_index made them
+        kind_mapping = {**indices.MAPPINGS[kind], "properties": {
+            k: v for k, v in indices.MAPPINGS[kind]["properties"].items() if k != "area"}}
         es.indices.create(index=f"{index_name(old, kind)}-20261101000000000000",
-                          mappings=indices.MAPPINGS[kind],
+                          mappings=kind_mapping,
                           settings={"number_of_shards": 1, "number_of_replicas": 0},
                           aliases={index_name(old, kind): {"is_write_index": True}})
     yield old
@@ -54,6 +58,19 @@ def _legacy_stock(es, config, tenant: str, sku: str, on_hand: int) -> dict:
             "holds": [], "held": 0, "updated_at": T0.isoformat()}
 
 
+def _legacy_store(tenant: str) -> dict:
+    """A store as the versions before areas wrote it."""
+    doc = store_doc(tenant, "S1", 48.85, 2.35, name=f"Shop of {tenant}")
+    del doc["area"]
+    return doc
+
+
+def _stores_near(es, config, tenant: str) -> list[str]:
+    search = StoreSearch(tenant=tenant, point=Point(48.86, 2.36), radius_km=25)
+    page = search_stores(es, config, search, limit=10, cursor=None, now=T0)
+    return [store["id"] for store in page.results]
+
+
 def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_after(es, upgraded):
     # Tenants as the old versions wrote them: no stock index of their own.
     a, b = (f"t{uuid.uuid4().hex[:10]}" for _ in range(2))
@@ -63,7 +80,7 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
                            "created_at": T0.isoformat(), "updated_at": T0.isoformat()})
     # Stores and products as the old versions wrote them: through the shared alias.
     helpers.bulk(es, [{"_index": index_name(upgraded, "stores"), "_id": entity_id(t, "S1"),
-                       **store_doc(t, "S1", 48.85, 2.35, name=f"Shop of {t}")} for t in (a, b)]
+                       **_legacy_store(t)} for t in (a, b)]
                  + [{"_index": index_name(upgraded, "products"), "_id": entity_id(t, sku),
                      **product_doc(t, sku)} for t in (a, b) for sku in ("A", "B")], refresh=True)
     helpers.bulk(es, [_legacy_stock(es, upgraded, a, "A", 4), _legacy_stock(es, upgraded, a, "B", 2),
@@ -78,6 +95,8 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     assert "Products split into one index per tenant" in result.output
     # Stock written before areas existed gets its store's area, so area-narrowed searches find it.
     assert "Stock documents given their store's area: 3" in result.output
+    assert "Store documents given their area: 2" in result.output
+    assert _stores_near(es, upgraded, a) == ["S1"] and _stores_near(es, upgraded, b) == ["S1"]
     for kind in ("stores", "products"):
         # No document lost; the old index is kept, write-blocked, and no longer served.
         es.indices.refresh(index=index_name(upgraded, kind))
@@ -115,9 +134,9 @@ def test_setup_splits_the_shared_stock_index_and_everything_reads_and_writes_aft
     assert again.exit_code == 0 and "split" not in again.output and "area" not in again.output
 
 
-def test_every_setup_path_gives_old_stock_documents_their_area(es, config):
+def test_every_setup_path_gives_old_store_and_stock_documents_their_area(es, config):
     # `locator demo load` (what `make run` calls) sets up through the same function as
-    # `locator setup`: stock written before areas existed must be found after either.
+    # `locator setup`: stores and stock written before areas existed must be found after either.
     tenant = make_tenant(es, config)
     alias = indices.stock_alias(config, tenant.id)
     old = {"tenant": tenant.id, "store_id": "S1", "sku": "A", "location": {"lat": 48.85, "lon": 2.35},
@@ -125,7 +144,12 @@ def test_every_setup_path_gives_old_stock_documents_their_area(es, config):
            "held": 0, "updated_at": T0.isoformat()}
     es.index(index=alias, id=stock_id(tenant.id, "S1", "A"), routing=mappings.stock_routing("A"),
              document=old, refresh=True)
+    es.index(index=indices.tenant_alias(config, "stores", tenant.id), id=entity_id(tenant.id, "S1"),
+             document=_legacy_store(tenant.id), refresh=True)
+    assert _stores_near(es, config, tenant.id) == []  # what a search narrowed to areas misses
     said: list[str] = []
     tenantsplit.setup_all(es, config, echo=said.append)
     assert get_stock_doc(es, config, tenant.id, "S1", "A")["_source"]["area"] == area_of(old["location"])
     assert any("given their store's area" in line for line in said)
+    assert any("Store documents given their area: 1" in line for line in said)
+    assert _stores_near(es, config, tenant.id) == ["S1"]

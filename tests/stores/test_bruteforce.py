@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from elasticsearch import helpers
 
+from locator.areas import area_of
 from locator.geo import Point
 from locator.indices import ensure_tenant_indices, tenant_alias
 from locator.mappings import entity_id
@@ -85,7 +86,8 @@ def _index(es, config, tenant: str, stores: list[tuple[str, float, float]]) -> N
     ensure_tenant_indices(es, config, tenant)
     alias = tenant_alias(config, "stores", tenant)
     actions = ({"_index": alias, "_id": entity_id(tenant, sid), "tenant": tenant, "store_id": sid,
-                "name": sid, "location": {"lat": lat, "lon": lon}, "status": "open",
+                "name": sid, "location": {"lat": lat, "lon": lon}, "area": area_of({"lat": lat, "lon": lon}),
+                "status": "open",
                 "timezone": "UTC", "opening_hours": "24/7", "services": []}
                for sid, lat, lon in stores)
     ok, errors = helpers.bulk(es, actions, chunk_size=2000, refresh="wait_for", raise_on_error=False)

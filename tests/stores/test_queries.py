@@ -3,25 +3,33 @@
 import pytest
 
 from locator import geo, listing
+from locator.areas import areas_near
 from locator.errors import ValidationFailed
 from locator.geo import BBox, Point
 from locator.stores import queries
 from locator.stores.queries import StoreSearch
 
 
-def test_radius_search_filters_by_tenant_distance_services_and_text():
+def test_radius_search_filters_by_tenant_areas_services_and_text():
     search = StoreSearch(tenant="t1", point=Point(48.85, 2.35), radius_km=25, services=("a", "b"),
                          q="saint ouen")
     body = queries.store_search_body(search, 11)
     filters = body["query"]["bool"]["filter"]
     assert {"term": {"tenant": "t1"}} in filters
-    assert {"geo_distance": {"distance": "25km", "distance_type": "arc",
-                             "location": {"lat": 48.85, "lon": 2.35}}} in filters
+    # The areas the circle touches, no distance filter: the hits are cut at the radius instead.
+    assert {"terms": {"area": areas_near(Point(48.85, 2.35), 25)}} in filters
+    assert not any("geo_distance" in clause for clause in filters)
     assert {"term": {"services": "a"}} in filters and {"term": {"services": "b"}} in filters
     assert {"match_bool_prefix": {"search_text": {"query": "saint ouen", "operator": "and"}}} in filters
     assert body["sort"][0]["_geo_distance"]["distance_type"] == "arc"
     assert body["sort"][1] == {"store_id": "asc"}
     assert body["size"] == 11 and "search_after" not in body
+
+
+def test_a_wide_radius_search_filters_by_distance():
+    filters = queries.store_filters(StoreSearch(tenant="t1", point=Point(48.85, 2.35), radius_km=900))
+    assert {"geo_distance": {"distance": "900km", "distance_type": "arc",
+                             "location": {"lat": 48.85, "lon": 2.35}}} in filters
 
 
 def test_text_only_search_sorts_by_name():
