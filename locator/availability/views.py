@@ -20,8 +20,8 @@ from locator.http.auth import current_key, current_tenant, require_key
 from locator.http.es import get_es
 from locator.reports import views as unmet
 from locator.stock import disclosure
-from locator.stores.service import store_table
 from locator.stores.table import StoreTable
+from locator.stores.views import worker_store_table
 
 blp = ServiceBlueprint("availability", __name__, url_prefix="/v1", description="Product availability")
 STOCK_MAX_AGE = 10  # seconds: stock moves
@@ -30,10 +30,9 @@ STOCK_MAX_AGE = 10  # seconds: stock moves
 def _caches() -> tuple[StoreTable, DocCache]:
     """Return this worker's store table and product cache, made on first use."""
     ext = current_app.extensions
-    if "availability_caches" not in ext:
-        config = current_app.config["LOCATOR"]
-        ext["availability_caches"] = (store_table(config.store_refresh_seconds), service.product_cache())
-    return ext["availability_caches"]
+    if "product_cache" not in ext:
+        ext["product_cache"] = service.product_cache()
+    return worker_store_table(), ext["product_cache"]
 
 
 def _context() -> service.Context:

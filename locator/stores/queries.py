@@ -29,6 +29,13 @@ class StoreSearch:
     exclude_closed: bool = False
     extra_filters: tuple[dict, ...] = field(default_factory=tuple)
 
+    @property
+    def radius_only(self) -> bool:
+        """True for "stores within a radius of a point", with services at most (no text or shape)."""
+        return (self.point is not None and self.radius_km is not None and self.bbox is None
+                and self.polygon is None and not self.q and not self.exclude_closed
+                and not self.extra_filters)
+
 
 def text_filter(folded_q: str) -> dict:
     """Match every word of the folded query, the last one as a prefix (type-ahead)."""

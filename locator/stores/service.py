@@ -88,8 +88,13 @@ def search_stores(
     cursor: str | None,
     now: datetime,
     open_now: bool = False,
+    table: StoreTable | None = None,
 ) -> Page:
-    """Return one page of stores matching `search`, nearest first (ties by store id)."""
+    """Return one page of stores matching `search`, nearest first (ties by store id).
+
+    With `table`, a radius-only search is answered from it (`StoreTable.nearby`), without a
+    search request.
+    """
     point = queries.reference_point(search)
     search_after, _phase = listing.decode_cursor(cursor, listing.DISTANCE if point else listing.TEXT)
     index = tenant_alias(config, "stores", search.tenant)
@@ -99,7 +104,7 @@ def search_stores(
     while True:
         # One extra hit tells whether a next page exists without another round trip.
         size = min(max(limit * 3, OPEN_NOW_BATCH), 1000) if open_now else limit + 1
-        hits = store_hits(es, index, search, size, search_after)
+        hits = _page_hits(es, config, index, search, size, search_after, table)
         scanned += len(hits)
         for hit in hits:
             if len(results) == limit:
@@ -114,6 +119,16 @@ def search_stores(
             # Exhausted (or bounded): with open_now, a bounded scan still hands back a cursor.
             more = len(hits) == size and open_now
             return Page(results, listing.encode_cursor(search_after) if more else None)
+
+
+def _page_hits(es: Elasticsearch, config: Config, index: str, search: StoreSearch, size: int,
+               search_after: list | None, table: StoreTable | None) -> list[dict]:
+    if table is not None and search.radius_only:
+        hits = table.nearby(es, config, search.tenant, search.point, search.radius_km,
+                            search.services, size, search_after)
+        if hits is not None:
+            return hits
+    return store_hits(es, index, search, size, search_after)
 
 
 def get_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, now: datetime,
@@ -143,7 +158,8 @@ def store_table(refresh_seconds: float) -> StoreTable:
     """Return a per-worker table of every store, for listings built from stock documents.
 
     Stock documents copy what they filter on (location, status, services); names, addresses and
-    hours come from here. A store edit shows in availability listings within `refresh_seconds`
-    (a closure filters stock at once: stock documents carry the store status).
+    hours come from here, and radius-only store listings entirely. A store edit shows in these
+    listings within `refresh_seconds` (a closure filters stock at once: stock documents carry the
+    store status).
     """
     return StoreTable(queries.STORE_SOURCE, refresh_seconds=refresh_seconds)

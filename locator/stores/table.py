@@ -10,7 +10,10 @@ reads the whole table again when the alias moved to a new index (a full catalogu
 `reload_seconds` (stores deleted in place). The window is anchored on this worker's clock, not on
 the newest stamp seen: once a load is `overlap_seconds` old, a look reads nothing. A store a
 stock hit names but the table lacks (created since) is fetched at once with `mget`, so a new
-store is never missing; an edit shows within `refresh_seconds`, like a cache's ttl.
+store is never missing; an edit shows within `refresh_seconds`, like a cache's ttl. Each look
+also counts the stores: fewer than the table holds means some were deleted in place, and the
+table is read again. The table files its stores by area (`locator.stores.nearby`), so that a
+plain radius listing of stores is answered from it (`nearby`).
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
+from locator.areas import areas_near
 from locator.config import Config
+from locator.geo import Point
 from locator.indices import TENANT_SEARCH, tenant_alias
 from locator.mappings import entity_id
+from locator.stores.nearby import AreaIndex, nearby_hits
 
 # More changed stores than this in one refresh: reading the whole table is cheaper.
 MAX_CHANGES = 5000
@@ -38,7 +44,12 @@ class _Tenant:
     looked_at: datetime  # wall-clock time of the last read: the next one starts there
     loaded_at: float
     refreshed_at: float
+    areas: AreaIndex = field(default_factory=AreaIndex)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def put(self, store: dict) -> None:
+        self.stores[store["store_id"]] = store
+        self.areas.put(store)
 
 
 class StoreTable:
@@ -75,8 +86,22 @@ class StoreTable:
                            source_includes=self.source_includes)["docs"]
             for key, doc in zip(missing, docs, strict=True):
                 if doc.get("found"):
-                    found[key] = table.stores[key] = doc["_source"]
+                    found[key] = doc["_source"]
+                    table.put(doc["_source"])
         return found
+
+    def nearby(self, es: Elasticsearch, config: Config, tenant: str, point: Point, radius_km: float,
+               services: tuple[str, ...], size: int, search_after: list | None) -> list[dict] | None:
+        """Return a page of store hits within the radius, nearest first (as `store_hits` would).
+
+        None when the circle has no areas (`areas_near`): the caller searches instead.
+        """
+        areas = areas_near(point, radius_km)
+        if areas is None:
+            return None
+        table = self._table(es, config, tenant)
+        found = table.areas.within(point, radius_km, areas)
+        return nearby_hits(found, table.stores, services, size, search_after)
 
     def _table(self, es: Elasticsearch, config: Config, tenant: str) -> _Tenant:
         table = self._tenants.get(tenant)
@@ -104,7 +129,8 @@ class StoreTable:
                                 _source=self.source_includes, size=2000, **TENANT_SEARCH):
             stores[hit["_source"]["store_id"]] = hit["_source"]
         now = self._clock()
-        return _Tenant(stores, index, looked_at, loaded_at=now, refreshed_at=now)
+        return _Tenant(stores, index, looked_at, loaded_at=now, refreshed_at=now,
+                       areas=AreaIndex(stores.values()))
 
     def _refresh(self, es: Elasticsearch, config: Config, tenant: str, table: _Tenant,
                  now: float) -> None:
@@ -122,8 +148,12 @@ class StoreTable:
             self._tenants[tenant] = self._load(es, config, tenant)
             return
         for hit in hits:
-            store = hit["_source"]
-            table.stores[store["store_id"]] = store
+            table.put(hit["_source"])
+        # Counted after the changes were read: a store created since is counted but not held,
+        # which only delays noticing a deletion to the next look.
+        if es.count(index=alias, **TENANT_SEARCH)["count"] < len(table.stores):
+            self._tenants[tenant] = self._load(es, config, tenant)  # some were deleted in place
+            return
         table.looked_at, table.refreshed_at = looked_at, now
 
 

@@ -19,11 +19,20 @@ from locator.stores.schemas import (
     StoreQuery,
     StoreSchema,
 )
+from locator.stores.table import StoreTable
 from locator.text import fold
 
 blp = ServiceBlueprint("stores", __name__, url_prefix="/v1", description="Stores near a point")
 STORES_MAX_AGE = 30  # seconds; open_now and next_change move with the clock
 STORE_DOC = {"responses": {**responses.NOT_MODIFIED_DOC, **responses.problem_doc(404, "No such store.")}}
+
+
+def worker_store_table() -> StoreTable:
+    """Return this worker's table of stores, made on first use (store and availability listings)."""
+    ext = current_app.extensions
+    if "store_table" not in ext:
+        ext["store_table"] = service.store_table(current_app.config["LOCATOR"].store_refresh_seconds)
+    return ext["store_table"]
 
 
 def _location(item: dict) -> dict:
@@ -34,7 +43,7 @@ def _run(search: StoreSearch, args: dict):
     config = current_app.config["LOCATOR"]
     page = service.search_stores(get_es(), config, search, limit=args["limit"],
                                  cursor=args.get("cursor"), now=responses.clock_now(),
-                                 open_now=args["open_now"])
+                                 open_now=args["open_now"], table=worker_store_table())
     body = {"results": page.results, "next_cursor": page.next_cursor}
     return responses.listing_response(body, "results", _location, max_age=STORES_MAX_AGE)
 

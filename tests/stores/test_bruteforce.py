@@ -26,7 +26,8 @@ from locator.geo import Point
 from locator.indices import ensure_tenant_indices, tenant_alias
 from locator.mappings import entity_id
 from locator.stores.queries import StoreSearch
-from locator.stores.service import search_stores
+from locator.stores.service import search_stores, store_table
+from locator.stores.table import StoreTable
 from tests.conftest import ROOT, SHARED_DATA, SHARED_SKIP
 
 EARTH_KM = 6371.0087714  # the mean radius Elasticsearch uses for arc distances
@@ -124,11 +125,12 @@ def _points(rng: random.Random, stores: list[tuple[str, float, float]], count: i
         yield lat, lon, rng.choice(radii)
 
 
-def _all_pages(es, config, tenant: str, point: Point, radius: float) -> list[dict]:
+def _all_pages(es, config, tenant: str, point: Point, radius: float,
+               table: StoreTable | None = None) -> list[dict]:
     search = StoreSearch(tenant=tenant, point=point, radius_km=radius)
     results, cursor = [], None
     while True:
-        page = search_stores(es, config, search, limit=PAGE, cursor=cursor, now=NOW)
+        page = search_stores(es, config, search, limit=PAGE, cursor=cursor, now=NOW, table=table)
         results += page.results
         cursor = page.next_cursor
         if not cursor:
@@ -148,17 +150,24 @@ def test_radius_search_equals_brute_force(es, config, dataset):
     lats = np.array([s[1] for s in stores])
     lons = np.array([s[2] for s in stores])
     rng = random.Random(f"brute-force-{dataset}")
-    edge_cases = non_empty = returned = 0
+    edge_cases = non_empty = returned = exact_distances = 0
+    table = store_table(refresh_seconds=60.0)
     for lat, lon, radius in _points(rng, stores, count):
         distances = _haversine(lat, lon, lats, lons)
+        context = f"{dataset} point=({lat}, {lon}) radius={radius}"
         got = _all_pages(es, config, tenant, Point(lat, lon), radius)
+        # The worker's store table answers the same stores in the same order, page by page.
+        from_table = _all_pages(es, config, tenant, Point(lat, lon), radius, table)
+        assert [s["id"] for s in from_table] == [s["id"] for s in got], f"table vs search: {context}"
+        for a, b in zip(from_table, got, strict=True):
+            assert abs(a["distance_km"] - b["distance_km"]) <= 0.0010001, (a, b)
+            exact_distances += a["distance_km"] == b["distance_km"]
         got_ids = [s["id"] for s in got]
         assert len(set(got_ids)) == len(got_ids), "a store appeared twice across pages"
         inside = set(ids[distances < radius - EDGE_KM])
         maybe = set(ids[np.abs(distances - radius) <= EDGE_KM])
         missing = inside - set(got_ids)
         extra = set(got_ids) - inside - maybe
-        context = f"{dataset} point=({lat}, {lon}) radius={radius}"
         assert not missing, f"{context}: missing {sorted(missing)[:5]}"
         assert not extra, f"{context}: outside the radius {sorted(extra)[:5]}"
         edge_cases += len(maybe)
@@ -175,5 +184,6 @@ def test_radius_search_equals_brute_force(es, config, dataset):
             exact = by_id[store["id"]]
             assert abs(store["distance_km"] - exact) <= 0.005 * exact + 0.001, context
     assert non_empty > count // 4, f"too few points found stores ({non_empty}/{count})"
+    assert exact_distances >= returned - 1, (exact_distances, returned)  # rounding at .0005 apart
     # Stores within 1 m of the edge are rare (Starbucks coordinates, rounded to 0.01°, stack up).
     assert edge_cases <= 10 + returned // 1000, (edge_cases, returned)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import helpers
 
+from locator.geo import Point
 from locator.indices import tenant_alias
 from locator.mappings import entity_id
 from locator.stores.queries import STORE_SOURCE
@@ -120,3 +121,30 @@ def test_a_refresh_long_after_the_last_load_reads_nothing_again(es, config, tena
         counting.fetched = 0
         assert table.get_many(counting, config, tenant.id, ["S1"])["S1"]["name"] == "Store S1"
         assert counting.calls == ["search"] and counting.fetched == 0
+
+
+def _near(table, es, config, tenant: str) -> list[str]:
+    hits = table.nearby(es, config, tenant, Point(48.8, 2.3), 25.0, (), 10, None)
+    return [hit["_source"]["store_id"] for hit in hits]
+
+
+def test_nearby_follows_moves_and_deletions_in_place_at_the_next_look(es, config, tenant):
+    seed(es, config, [store_doc(tenant.id, f"S{i}", 48.8 + i / 100, 2.3) for i in range(3)], [])
+    clock = Clock()
+    table = StoreTable(STORE_SOURCE, refresh_seconds=5, clock=clock)
+    assert _near(table, es, config, tenant.id) == ["S0", "S1", "S2"]
+    later = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    _put(es, config, store_doc(tenant.id, "S0", 45.76, 4.84, updated_at=later))  # moved to Lyon
+    es.delete(index=tenant_alias(config, "stores", tenant.id), id=entity_id(tenant.id, "S2"),
+              refresh=True)
+    assert _near(table, es, config, tenant.id) == ["S0", "S1", "S2"]  # not due yet
+    clock.now = 5
+    assert _near(table, es, config, tenant.id) == ["S1"]
+    lyon = table.nearby(es, config, tenant.id, Point(45.76, 4.84), 5.0, (), 10, None)
+    assert [hit["_source"]["store_id"] for hit in lyon] == ["S0"]
+
+
+def test_nearby_leaves_wide_circles_to_the_search(es, config, tenant):
+    seed(es, config, [store_doc(tenant.id, "S1", 48.8, 2.3)], [])
+    table = StoreTable(STORE_SOURCE, clock=Clock())
+    assert table.nearby(es, config, tenant.id, Point(48.8, 2.3), 900.0, (), 10, None) is None
