@@ -122,7 +122,7 @@ def _keep_retry_after_meaningful(response: Response) -> Response:
     if response.status_code == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     elif response.status_code != 429:
-        response.headers.pop("Retry-After", None)
+        response.headers.remove("Retry-After")  # pop() would raise and catch inside when absent
     return response
 
 

@@ -60,17 +60,22 @@ def _csp_for(path: str) -> str | None:
 
 
 def _add_headers(response: Response) -> Response:
-    for name, value in COMMON.items():
-        response.headers.setdefault(name, value)
+    # The names present, read once: werkzeug looks each name up by scanning every header, and
+    # one missing (most here) costs an exception raised and caught inside.
+    present = {name.lower() for name in response.headers.keys()}
+    defaults = list(COMMON.items())
     csp = _csp_for(request.path)
     if csp:
-        response.headers.setdefault("Content-Security-Policy", csp)
+        defaults.append(("Content-Security-Policy", csp))
+    if request.path.startswith("/v1/"):
+        defaults.append(("Cache-Control", "no-store"))
+    if request.is_secure:
+        defaults.append(("Strict-Transport-Security", HSTS))
+    for name, value in defaults:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     if request.path.startswith("/static/"):
         response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    if request.path.startswith("/v1/") and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -59,7 +59,9 @@ def list_stores(args: dict):
     Distances are great-circle; ties are broken by store id. `radius_km` (default 25) applies
     around `lat`/`lon`; with `q` or `bbox` it applies only when given. Without a point, a `bbox`
     sorts by distance from its centre and `q` alone sorts by name. `open_now` is evaluated in
-    each store's own time zone; stores with unknown hours are left out by it.
+    each store's own time zone; stores with unknown hours are left out by it. Without `q` or
+    `bbox`, the listing is read from the service's table of stores: an edit to a store shows
+    within `STORE_REFRESH_SECONDS` (5 s by default).
     """
     point = Point(args["lat"], args["lon"]) if "lat" in args else None
     radius = args.get("radius_km")
