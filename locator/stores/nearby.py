@@ -12,6 +12,7 @@ as search hits (`_source` and `sort`), so listings, cursors and `open_now` use t
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable
 
 from locator.areas import area_of
@@ -41,29 +42,36 @@ def arc_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class AreaIndex:
     """The stores of one tenant filed by area.
 
-    Readers run beside a refresh: each area holds a tuple, replaced whole by a change, so a reader
-    sees an area either before or after it, never half changed.
+    Readers run beside a refresh without a lock: each area holds a tuple, replaced whole by a
+    change, so a reader sees an area either before or after it, never half changed. Writers (a
+    refresh, a store fetched by id) take turns.
     """
 
     def __init__(self, stores: Iterable[dict] = ()) -> None:
         self._areas: dict[str, tuple[tuple[str, float, float], ...]] = {}
         self._area_of: dict[str, str] = {}
+        self._writing = threading.Lock()
         for store in stores:
             self.put(store)
 
     def put(self, store: dict) -> None:
         """File a store (a stores-index `_source`) under its area, replacing what it was."""
         store_id, location = store["store_id"], store.get("location")
-        self.remove(store_id)
-        if not location:
-            return
-        lat, lon = doc_value_point(float(location["lat"]), float(location["lon"]))
-        area = area_of(location)
-        self._areas[area] = (*self._areas.get(area, ()), (store_id, lat, lon))
-        self._area_of[store_id] = area
+        with self._writing:
+            self._remove(store_id)
+            if not location:
+                return
+            lat, lon = doc_value_point(float(location["lat"]), float(location["lon"]))
+            area = area_of(location)
+            self._areas[area] = (*self._areas.get(area, ()), (store_id, lat, lon))
+            self._area_of[store_id] = area
 
     def remove(self, store_id: str) -> None:
         """Forget a store."""
+        with self._writing:
+            self._remove(store_id)
+
+    def _remove(self, store_id: str) -> None:
         area = self._area_of.pop(store_id, None)
         if area is not None:
             self._areas[area] = tuple(e for e in self._areas.get(area, ()) if e[0] != store_id)

@@ -6,13 +6,13 @@ from here: the first listing of a tenant reads all its stores once (about 2 KB o
 store and worker), then, at most every `refresh_seconds`, one request looks at what changed —
 stores whose `updated_at` is at or after the previous look, minus `overlap_seconds` for documents
 that became visible late (a long load stamps every document with its start; clocks differ) — and
-reads the whole table again when the alias moved to a new index (a full catalogue load) or every
-`reload_seconds` (stores deleted in place). The window is anchored on this worker's clock, not on
+reads the whole table again when the alias moved to a new index (a full catalogue load), when
+the index counts fewer stores than the table holds (stores deleted in place), and every
+`reload_seconds` whatever happened. The window is anchored on this worker's clock, not on
 the newest stamp seen: once a load is `overlap_seconds` old, a look reads nothing. A store a
 stock hit names but the table lacks (created since) is fetched at once with `mget`, so a new
-store is never missing; an edit shows within `refresh_seconds`, like a cache's ttl. Each look
-also counts the stores: fewer than the table holds means some were deleted in place, and the
-table is read again. The table files its stores by area (`locator.stores.nearby`), so that a
+store is never missing; an edit shows within `refresh_seconds`, like a cache's ttl. The table
+also files its stores by area (`locator.stores.nearby`), so that a
 plain radius listing of stores is answered from it (`nearby`).
 """
 
