@@ -65,4 +65,3 @@ def stock_search_body(search: StockSearch, size: int, search_after: list | None 
     if search_after:
         body["search_after"] = search_after
     return body
-
