@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import math
 
-from locator.geo import Point, geo_distance_filter
+from locator.geo import EARTH_MEAN_RADIUS_KM, Point, arc_km, geo_distance_filter
 
 CELL_DEGREES = 0.2  # about 22 km of latitude: a 25 km search touches about 12 cells
 MAX_CELLS = 48  # a wider search filters by distance alone (as cheap as a long terms list)
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+KM_PER_DEGREE = math.pi * EARTH_MEAN_RADIUS_KM / 180
 # Widens the circle a little, for the rounding of the cell test below.
 MARGIN = 1.02
 
@@ -33,13 +32,6 @@ def area_of(location: dict) -> str:
     return f"{row}|{col}"
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def areas_near(point: Point, radius_km: float) -> list[str] | None:
     """Return every area a point within `radius_km` of `point` can lie in, or None.
 
@@ -51,7 +43,7 @@ def areas_near(point: Point, radius_km: float) -> list[str] | None:
     if abs(point.lat) + dlat >= 89.0:
         return None
     # The widest longitude a point within `reach` can have (the bounding box of a circle).
-    dlon = math.degrees(math.asin(min(1.0, math.sin(reach / EARTH_RADIUS_KM)
+    dlon = math.degrees(math.asin(min(1.0, math.sin(reach / EARTH_MEAN_RADIUS_KM)
                                       / math.cos(math.radians(point.lat)))))
     if point.lon - dlon <= -180 or point.lon + dlon >= 180:
         return None
@@ -66,7 +58,7 @@ def areas_near(point: Point, radius_km: float) -> list[str] | None:
             # it holds no point of the circle (the clamp is off by metres only, inside MARGIN).
             lat = min(max(point.lat, row * CELL_DEGREES), (row + 1) * CELL_DEGREES)
             lon = min(max(point.lon, col * CELL_DEGREES), (col + 1) * CELL_DEGREES)
-            if _haversine_km(point.lat, point.lon, lat, lon) <= reach:
+            if arc_km(point.lat, point.lon, lat, lon) <= reach:
                 cells.append(f"{row}|{col}")
     return cells if len(cells) <= MAX_CELLS else None
 

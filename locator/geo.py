@@ -6,10 +6,13 @@ store's location), always as great-circle distances in km.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 # ES returns `_geo_distance` sort values in the unit asked for; arc = great-circle distance.
 DISTANCE_UNIT = "km"
+EARTH_MEAN_RADIUS_KM = 6371.0087714  # Elasticsearch's, for `arc` distances
+TO_RADIANS = math.pi / 180.0
 
 @dataclass(frozen=True)
 class Point:
@@ -31,6 +34,13 @@ class BBox:
         max_lon = self.max_lon if self.min_lon <= self.max_lon else self.max_lon + 360
         lon = (self.min_lon + max_lon) / 2
         return Point((self.min_lat + self.max_lat) / 2, lon - 360 if lon > 180 else lon)
+
+
+def arc_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance in km, in the haversine form of Elasticsearch's `arc`."""
+    x1, x2 = lat1 * TO_RADIANS, lat2 * TO_RADIANS
+    h = (1 - math.cos(x1 - x2)) + math.cos(x1) * math.cos(x2) * (1 - math.cos((lon1 - lon2) * TO_RADIANS))
+    return EARTH_MEAN_RADIUS_KM * 2 * math.asin(min(1.0, math.sqrt(h * 0.5)))
 
 
 def geo_distance_filter(point: Point, radius_km: float, field_name: str = "location") -> dict:

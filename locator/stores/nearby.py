@@ -4,7 +4,7 @@ A plain "stores within r km of a point" listing (no text, viewport or polygon) n
 request: the store table (`locator.stores.table`) holds every store of the tenant, and this index
 files them by area (`locator.areas`). The stores of the areas the circle touches get their
 great-circle distance computed the way Elasticsearch sorts (from the point as a geo_point's doc
-value stores it, the same haversine on the mean Earth radius: equal to its sort values within
+value stores it, with `locator.geo.arc_km`: equal to its sort values within
 1e-9 km), are cut at the radius and sorted nearest first, ties by store id. They come out shaped
 as search hits (`_source` and `sort`), so listings, cursors and `open_now` use them unchanged.
 """
@@ -16,13 +16,11 @@ import threading
 from collections.abc import Iterable
 
 from locator.areas import area_of
-from locator.geo import Point
+from locator.geo import Point, arc_km
 
 # A geo_point's doc value keeps 32 bits of latitude and 32 of longitude (Lucene's encoding).
 LAT_STEP = 180.0 / 2**32
 LON_STEP = 360.0 / 2**32
-EARTH_MEAN_RADIUS_M = 6371008.7714  # Elasticsearch's, for `arc` distances
-TO_RADIANS = math.pi / 180.0
 
 
 def doc_value_point(lat: float, lon: float) -> tuple[float, float]:
@@ -30,13 +28,6 @@ def doc_value_point(lat: float, lon: float) -> tuple[float, float]:
     lat = min(lat, math.nextafter(90.0, 0.0))
     lon = min(lon, math.nextafter(180.0, 0.0))
     return math.floor(lat / LAT_STEP) * LAT_STEP, math.floor(lon / LON_STEP) * LON_STEP
-
-
-def arc_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in km, in the haversine form Elasticsearch's `arc` uses."""
-    x1, x2 = lat1 * TO_RADIANS, lat2 * TO_RADIANS
-    h = (1 - math.cos(x1 - x2)) + math.cos(x1) * math.cos(x2) * (1 - math.cos((lon1 - lon2) * TO_RADIANS))
-    return EARTH_MEAN_RADIUS_M * 2 * math.asin(min(1.0, math.sqrt(h * 0.5))) / 1000.0
 
 
 class AreaIndex:
@@ -48,23 +39,26 @@ class AreaIndex:
     """
 
     def __init__(self, stores: Iterable[dict] = ()) -> None:
-        self._areas: dict[str, tuple[tuple[str, float, float], ...]] = {}
+        filed: dict[str, list[tuple[str, float, float]]] = {}
         self._area_of: dict[str, str] = {}
-        self._writing = threading.Lock()
         for store in stores:
-            self.put(store)
+            entry = _entry(store)
+            if entry is not None:
+                area, filed_as = entry
+                filed.setdefault(area, []).append(filed_as)
+                self._area_of[store["store_id"]] = area
+        self._areas = {area: tuple(entries) for area, entries in filed.items()}
+        self._writing = threading.Lock()
 
     def put(self, store: dict) -> None:
         """File a store (a stores-index `_source`) under its area, replacing what it was."""
-        store_id, location = store["store_id"], store.get("location")
+        entry = _entry(store)
         with self._writing:
-            self._remove(store_id)
-            if not location:
-                return
-            lat, lon = doc_value_point(float(location["lat"]), float(location["lon"]))
-            area = area_of(location)
-            self._areas[area] = (*self._areas.get(area, ()), (store_id, lat, lon))
-            self._area_of[store_id] = area
+            self._remove(store["store_id"])
+            if entry is not None:
+                area, filed_as = entry
+                self._areas[area] = (*self._areas.get(area, ()), filed_as)
+                self._area_of[store["store_id"]] = area
 
     def remove(self, store_id: str) -> None:
         """Forget a store."""
@@ -86,6 +80,15 @@ class AreaIndex:
                     found.append((distance, store_id))
         found.sort()
         return found
+
+
+def _entry(store: dict) -> tuple[str, tuple[str, float, float]] | None:
+    """Return a store's area and what is filed there (id and doc-value point); None without location."""
+    location = store.get("location")
+    if not location:
+        return None
+    lat, lon = doc_value_point(float(location["lat"]), float(location["lon"]))
+    return area_of(location), (store["store_id"], lat, lon)
 
 
 def nearby_hits(found: list[tuple[float, str]], stores: dict[str, dict], services: tuple[str, ...],

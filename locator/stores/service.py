@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from math import asin, cos, radians, sin, sqrt
 
 from elasticsearch import Elasticsearch, NotFoundError
 
@@ -143,15 +142,8 @@ def get_store(es: Elasticsearch, config: Config, tenant: str, store_id: str, now
     distance = None
     if point is not None:
         loc = source.get("location") or {}
-        distance = round(haversine_km(point.lat, point.lon, loc["lat"], loc["lon"]), 3)
+        distance = round(geo.arc_km(point.lat, point.lon, loc["lat"], loc["lon"]), 3)
     return store_summary(source, now, distance)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in km on the mean Earth radius (as Elasticsearch)."""
-    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
-    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
-    return 2 * 6371.0087714 * asin(min(1.0, sqrt(a)))
 
 
 def store_table(refresh_seconds: float) -> StoreTable:

@@ -30,9 +30,11 @@ STORE_DOC = {"responses": {**responses.NOT_MODIFIED_DOC, **responses.problem_doc
 def worker_store_table() -> StoreTable:
     """Return this worker's table of stores, made on first use (store and availability listings)."""
     ext = current_app.extensions
-    if "store_table" not in ext:
-        ext["store_table"] = service.store_table(current_app.config["LOCATOR"].store_refresh_seconds)
-    return ext["store_table"]
+    table = ext.get("store_table")
+    if table is None:  # two first requests at once: setdefault keeps one table (it loads lazily)
+        config = current_app.config["LOCATOR"]
+        table = ext.setdefault("store_table", service.store_table(config.store_refresh_seconds))
+    return table
 
 
 def _location(item: dict) -> dict:

@@ -3,9 +3,8 @@
 import math
 
 from locator.areas import areas_near
-from locator.geo import Point
-from locator.stores.nearby import LAT_STEP, LON_STEP, AreaIndex, arc_km, doc_value_point, nearby_hits
-from locator.stores.service import haversine_km
+from locator.geo import Point, arc_km
+from locator.stores.nearby import LAT_STEP, LON_STEP, AreaIndex, doc_value_point, nearby_hits
 
 PARIS = Point(48.8566, 2.3522)
 
@@ -19,6 +18,14 @@ def test_a_location_is_measured_from_its_32_bit_doc_value():
     assert lat <= 48.8566 < lat + LAT_STEP and lon <= 2.3522 < lon + LON_STEP
     assert math.isclose(lat / LAT_STEP, round(lat / LAT_STEP), abs_tol=1e-6)
     assert doc_value_point(90.0, 180.0)[0] < 90.0 and doc_value_point(90.0, 180.0)[1] < 180.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The textbook haversine on the mean Earth radius, for comparison."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0087714 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def test_the_arc_distance_is_the_great_circle_distance():
