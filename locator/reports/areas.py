@@ -55,6 +55,15 @@ def area_zone(area: str) -> str:
     return _finder().timezone_at(lat=center.lat, lng=center.lon) or FALLBACK_ZONE
 
 
+# The zone furthest ahead of UTC (+14): its day is the latest any area's can be.
+LATEST_ZONE = "Pacific/Kiritimati"
+
+
+def latest_local_day(at: datetime) -> date:
+    """Return the latest calendar day any area is on at an instant (for a period ending "today")."""
+    return local_day(at, LATEST_ZONE)
+
+
 def local_day(at: datetime, zone: str | None) -> date:
     """Return the calendar day of an aware instant in a time zone (UTC when unknown)."""
     try:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from locator.reports.areas import latest_local_day
+
 DEFAULT_DAYS = 28
 MAX_DAYS = 366
 
@@ -14,7 +16,8 @@ MAX_DAYS = 366
 class ReportQuery(ma.Schema):
     from_ = fields.Date(data_key="from", metadata={
         "description": "First local day (inclusive, YYYY-MM-DD); default: 27 days before `to`."})
-    to = fields.Date(metadata={"description": "Last local day (inclusive); default: today (UTC)."})
+    to = fields.Date(metadata={"description": "Last local day (inclusive); default: the latest local day "
+                                "on Earth (today in UTC+14), so that every area's today is in it."})
     sku = fields.String(validate=validate.Length(1, 200), metadata={"description": "Only this product."})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]), metadata={
         "description": "`json` (summaries) or `csv` (every week × area × product row)."})
@@ -24,7 +27,7 @@ class ReportQuery(ma.Schema):
 
     @ma.post_load
     def _period(self, data, **kwargs):
-        end = data.get("to") or datetime.now(UTC).date()
+        end = data.get("to") or latest_local_day(datetime.now(UTC))
         start = data.pop("from_", None) or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             raise ma.ValidationError("`from` must be on or before `to`.", "from")

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 import pytest
 
 from locator.geo import Point
-from locator.reports.areas import H3_RESOLUTION, area_of, is_area, local_day
+from locator.reports.areas import H3_RESOLUTION, area_of, is_area, latest_local_day, local_day
 from locator.reports.counting import BASKET, SEARCH, DemandBuffer, DemandKey, quarter_hour
 from locator.reports.misses import found_nowhere
+from locator.reports.schemas import ReportQuery
 
 AT = datetime(2026, 11, 25, 23, 52, 10, tzinfo=UTC)
 
@@ -79,3 +80,14 @@ def test_found_nowhere_means_no_store_with_a_unit():
     assert found_nowhere([])
     assert found_nowhere([{"level": "out_of_stock"}, {"level": "out_of_stock"}])
     assert not found_nowhere([{"level": "low_stock"}, {"level": "out_of_stock"}])
+
+
+def test_the_default_period_ends_on_the_latest_local_day_so_todays_misses_are_in_it():
+    # 23:30 UTC is already tomorrow in Paris (and Kiribati): a miss counted there just now is on
+    # the 5th, which a period ending on the UTC day (the 4th) would leave out.
+    late_utc = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)
+    period = ReportQuery().load({})
+    assert period["end"] >= local_day(datetime.now(UTC), "Pacific/Kiritimati")
+    assert latest_local_day(late_utc) >= local_day(late_utc, "Europe/Paris")
+    assert latest_local_day(late_utc).isoformat() == "2026-12-05"
+    assert latest_local_day(datetime(2026, 12, 4, 9, tzinfo=UTC)).isoformat() == "2026-12-04"
