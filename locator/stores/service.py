@@ -10,6 +10,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from locator import areas, geo, listing
 from locator.config import Config
 from locator.errors import NotFound
+from locator.es import run_search
 from locator.geo import Point
 from locator.indices import TENANT_SEARCH, tenant_alias
 from locator.mappings import entity_id
@@ -33,7 +34,9 @@ class Page:
 
 def search_hits(es: Elasticsearch, index: str, body: dict) -> list[dict]:
     """Run a search and return its hits (each with `_source` and `sort` only)."""
-    response = es.search(index=index, filter_path=listing.HITS_FILTER_PATH, **TENANT_SEARCH, **body)
+    body = dict(body)
+    routing = {"routing": body.pop("routing")} if "routing" in body else {}  # a URL parameter
+    response = run_search(es, index, body, filter_path=listing.HITS_FILTER_PATH, **TENANT_SEARCH, **routing)
     return response.get("hits", {}).get("hits", [])
 
 
