@@ -5,8 +5,9 @@ import re
 
 import pytest
 import requests
+from prometheus_client import generate_latest
 
-from locator.metrics import es_operation, record_reservation, record_stock_outcomes
+from locator.metrics import es_operation, labelled, metrics, record_reservation, record_stock_outcomes
 from tests.conftest import start_gunicorn, stop_gunicorn
 from tests.workers import served_per_worker, spread_over_workers
 
@@ -22,6 +23,16 @@ def sample(text: str, name: str, **labels: str) -> float:
         if all(found.get(k) == v for k, v in labels.items()):
             return float(line.rsplit(" ", 1)[1])
     return 0.0
+
+
+def test_a_labelled_child_is_looked_up_once_and_counts_in_its_family():
+    family = metrics().requests
+    child = labelled(family, "/test/labelled", "GET", "200")
+    assert labelled(family, "/test/labelled", "GET", "200") is child
+    assert labelled(family, "/test/labelled", "GET", "404") is not child
+    child.inc(3)
+    text = generate_latest().decode()
+    assert sample(text, "locator_http_requests_total", endpoint="/test/labelled", status="200") == 3
 
 
 @pytest.mark.parametrize(

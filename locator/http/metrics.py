@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from locator.metrics import es_seconds, metrics, render
+from locator.metrics import es_seconds, labelled, metrics, render
 
 
 def _route() -> str:
@@ -24,8 +24,8 @@ def _finish(response: Response) -> Response:
     if started is None:
         return response
     route, method = _route(), request.method
-    metrics().requests.labels(endpoint=route, method=method, status=str(response.status_code)).inc()
-    metrics().latency.labels(endpoint=route, method=method).observe(time.perf_counter() - started)
+    labelled(metrics().requests, route, method, str(response.status_code)).inc()
+    labelled(metrics().latency, route, method).observe(time.perf_counter() - started)
     spent = es_seconds.get()
     if spent is not None:
         # Lets a client (and the access log reader) see how much of the time was the search.
