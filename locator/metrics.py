@@ -96,17 +96,13 @@ def record_delivery(channel: str, status: str) -> None:
     metrics().deliveries.labels(channel=channel, status=status).inc()
 
 
+@lru_cache(maxsize=4096)
 def labelled(family: Counter | Histogram, *values: str) -> Counter | Histogram:
     """Return a family's child for these label values, looked up once per process.
 
     `labels()` takes a lock and checks the values at every call: a few percent of a listing's
     CPU when the workers' profile was taken, for the same handful of children each time.
     """
-    return _child(family, values)
-
-
-@lru_cache(maxsize=4096)
-def _child(family: Counter | Histogram, values: tuple[str, ...]) -> Counter | Histogram:
     return family.labels(*values)
 
 
