@@ -43,9 +43,10 @@ _known: set[str] = set()  # tenant aliases this process has seen exist
 
 
 def index_settings(config: Config, kind: str, tenant: str | None = None) -> dict:
-    """Settings for a new index of `kind` (INDEX_SHARDS, INDEX_REPLICAS)."""
-    return {"number_of_shards": config.shards(kind, tenant),
-            "number_of_replicas": config.replicas(kind, tenant)}
+    """Settings for a new index of `kind` (INDEX_SHARDS, INDEX_REPLICAS, the stock's order)."""
+    settings = {"number_of_shards": config.shards(kind, tenant),
+                "number_of_replicas": config.replicas(kind, tenant)}
+    return {**settings, **catalogue.STOCK_INDEX_SORT} if kind == "stock" else settings
 
 
 def tenant_alias(config: Config, kind: str, tenant: str) -> str:

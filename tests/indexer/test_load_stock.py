@@ -193,3 +193,16 @@ def test_a_file_without_a_required_column_is_refused_unless_as_of_is_given(es, c
     summary, _ = load("stock", path, catalogue.id, as_of=datetime(2026, 11, 25, 9, tzinfo=UTC))
     assert summary.indexed == 1
     assert get_stock(es, config, catalogue.id, "P01", "SKU-1")["as_of"] == "2026-11-25T09:00:00+00:00"
+
+
+def test_a_full_stock_load_stores_documents_by_sku_then_area(es, config, catalogue, load, tmp_path):
+    # Written in descending sku order: the node keeps them by sku, so that one search's few
+    # documents are read together (locator.mappings.STOCK_INDEX_SORT).
+    rows = [f"{store},SKU-{n},1,2026-11-25T10:00:00Z" for n in (3, 2, 1) for store in ("P02", "P01")]
+    load("stock", write(tmp_path, "reversed.csv", rows), catalogue.id, full=True)
+    alias = stock_alias(config, catalogue.id)
+    hits = es.search(index=alias, sort=["_doc"], size=10, routing=",".join(
+        stock_routing(f"SKU-{n}") for n in (1, 2, 3)))["hits"]["hits"]
+    assert [h["_source"]["sku"] for h in hits] == ["SKU-1", "SKU-1", "SKU-2", "SKU-2", "SKU-3", "SKU-3"]
+    (settings,) = es.indices.get_settings(index=alias, name="index.sort.field").values()
+    assert settings["settings"]["index"]["sort"]["field"] == ["sku", "area"]
