@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import gzip
 import platform
-import queue
 import socket
 import ssl
 import time
 import weakref
+from collections import deque
 from typing import NamedTuple
 
 from elastic_transport import (
@@ -181,7 +181,9 @@ class LeanHttpNode(BaseNode):
         super().__init__(config)
         self._context = tls_context(config) if config.scheme == "https" else None
         self._host_header = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
-        self._idle: queue.LifoQueue[Connection] = queue.LifoQueue(maxsize=config.connections_per_node)
+        # A deque's append and pop are atomic: no lock per request, as a queue.Queue takes two.
+        self._idle: deque[Connection] = deque()
+        self._max_idle = config.connections_per_node
         # A client dropped without close() must not leave its sockets for the garbage collector.
         weakref.finalize(self, _close_idle, self._idle)
 
@@ -228,8 +230,8 @@ class LeanHttpNode(BaseNode):
     def _checkout(self, timeout: float | None) -> tuple[Connection, bool]:
         """Return the most recently used idle connection, or a new one; and whether it was idle."""
         try:
-            return self._idle.get_nowait(), True
-        except queue.Empty:
+            return self._idle.pop(), True
+        except IndexError:
             return self._connect(timeout), False
 
     def _checkin(self, connection: Connection, keep_alive: bool) -> None:
@@ -237,9 +239,9 @@ class LeanHttpNode(BaseNode):
         if not keep_alive:
             connection.close()
             return
-        try:
-            self._idle.put_nowait(connection)
-        except queue.Full:
+        if len(self._idle) < self._max_idle:  # two threads at once may keep one more: harmless
+            self._idle.append(connection)
+        else:
             connection.close()
 
     def _response(self, answer: Answer, start: float, compress: bool) -> NodeResponse:
@@ -256,11 +258,11 @@ class LeanHttpNode(BaseNode):
         _close_idle(self._idle)
 
 
-def _close_idle(idle: queue.LifoQueue[Connection]) -> None:
+def _close_idle(idle: deque[Connection]) -> None:
     while True:
         try:
-            idle.get_nowait().close()
-        except queue.Empty:
+            idle.pop().close()
+        except IndexError:
             return
 
 

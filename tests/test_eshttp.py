@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from elastic_transport import ConnectionError, ConnectionTimeout, NodeConfig
@@ -102,6 +104,30 @@ def test_a_connection_closed_while_idle_is_replaced_and_the_request_sent_again()
             response = node.perform_request("GET", "/")
             assert (response.meta.status, response.body) == (200, b"{}")
         assert server.connections == 3
+    finally:
+        node.close()
+        server.close()
+
+
+def slow_keep_alive(receiver: RawReceiver, conn: socket.socket) -> None:
+    """Answer every request on the connection after 0.3 s, keeping it open."""
+    while True:
+        time.sleep(0.3)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        if not conn.recv(65536):
+            return
+
+
+def test_idle_connections_are_kept_up_to_the_nodes_limit():
+    server = RawReceiver(slow_keep_alive)
+    node = LeanHttpNode(NodeConfig("http", "127.0.0.1", server.port, request_timeout=5,
+                                   connections_per_node=2))
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            for _ in range(2):  # three at once, twice: two kept from the first three, one new
+                statuses = list(pool.map(lambda _: node.perform_request("GET", "/").meta.status, range(3)))
+                assert statuses == [200, 200, 200]
+        assert server.connections == 4
     finally:
         node.close()
         server.close()
