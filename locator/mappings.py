@@ -84,9 +84,9 @@ STOCK = {
 
 
 # Stock documents are stored in (sku, area) order: a search reads one sku's documents in a few
-# areas, which then sit side by side, so the node decompresses one stored block for several hits
-# and walks the doc values in order (bench/README.md, sixth round: about 15 % of the stock query's
-# CPU). Set when an index is created: a full load's new index has it, older ones keep their order.
+# areas, which then sit side by side, so its hits come from fewer compressed blocks and its doc
+# values are walked in order (bench/README.md, sixth round: 10 to 20 % less node CPU per stock
+# query). Set when an index is created: a full load's new index has it, older ones keep theirs.
 STOCK_INDEX_SORT = {"sort.field": ["sku", "area"], "sort.order": ["asc", "asc"]}
 
 
