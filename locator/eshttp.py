@@ -183,7 +183,6 @@ class LeanHttpNode(BaseNode):
         self._host_header = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
         # A deque's append and pop are atomic: no lock per request, as a queue.Queue takes two.
         self._idle: deque[Connection] = deque()
-        self._max_idle = config.connections_per_node
         # A client dropped without close() must not leave its sockets for the garbage collector.
         weakref.finalize(self, _close_idle, self._idle)
 
@@ -239,7 +238,8 @@ class LeanHttpNode(BaseNode):
         if not keep_alive:
             connection.close()
             return
-        if len(self._idle) < self._max_idle:  # two threads at once may keep one more: harmless
+        # Two threads checking in at once may keep one more than the limit: harmless.
+        if len(self._idle) < self.config.connections_per_node:
             self._idle.append(connection)
         else:
             connection.close()

@@ -34,6 +34,8 @@ MAPPINGS: dict[str, dict] = {
     "alerts": ALERTS,
 }
 
+# The order documents are stored in, for the kinds whose searches gain from one.
+INDEX_SORTS: dict[str, dict] = {"stock": catalogue.STOCK_INDEX_SORT}
 
 # Kinds with one index per tenant; `<prefix>-<kind>` reads them all together.
 TENANT_KINDS = ("stores", "products", "stock")
@@ -44,9 +46,8 @@ _known: set[str] = set()  # tenant aliases this process has seen exist
 
 def index_settings(config: Config, kind: str, tenant: str | None = None) -> dict:
     """Settings for a new index of `kind` (INDEX_SHARDS, INDEX_REPLICAS, the stock's order)."""
-    settings = {"number_of_shards": config.shards(kind, tenant),
-                "number_of_replicas": config.replicas(kind, tenant)}
-    return {**settings, **catalogue.STOCK_INDEX_SORT} if kind == "stock" else settings
+    return {"number_of_shards": config.shards(kind, tenant),
+            "number_of_replicas": config.replicas(kind, tenant), **INDEX_SORTS.get(kind, {})}
 
 
 def tenant_alias(config: Config, kind: str, tenant: str) -> str:
